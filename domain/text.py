@@ -1,0 +1,42 @@
+"""Text clean-up for values scraped from SPSE pages: entities, &nbsp;, badges, whitespace.
+
+SPSE pages and DataTables cells mix HTML entities, non-breaking spaces and status badges
+into free text; every parser needs the same clean form, so it lives here once.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+
+import lxml.html
+
+_WHITESPACE = re.compile(r"\s+")
+
+
+def clean_text(s: str) -> str:
+    """Unescape HTML entities, turn &nbsp; into a space, collapse whitespace and strip."""
+    return _WHITESPACE.sub(" ", html.unescape(s).replace("\xa0", " ")).strip()
+
+
+def _is_badge(element: lxml.html.HtmlElement) -> bool:
+    """True for a `<span class="badge …">` status badge (Tender Batal, Evaluasi Ulang, …)."""
+    return element.tag == "span" and "badge" in (element.get("class") or "").split()
+
+
+def split_badges(html_fragment: str) -> tuple[str, list[str]]:
+    """Split a name cell into (clean name, badge texts); quotes of the class attribute don't matter.
+
+    `Lampu &amp; Passbox <span class='badge badge-warning'>Tender Batal</span>`
+    → `("Lampu & Passbox", ["Tender Batal"])`.
+    """
+    if not html_fragment or not html_fragment.strip():
+        return "", []
+    root = lxml.html.fragment_fromstring(html_fragment, create_parent="div")
+    badges: list[str] = []
+    for span in [el for el in root.iter() if _is_badge(el)]:
+        text = clean_text(span.text_content())
+        if text:
+            badges.append(text)
+        span.drop_tree()
+    return clean_text(root.text_content()), badges

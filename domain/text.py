@@ -6,6 +6,7 @@ into free text; every parser needs the same clean form, so it lives here once.
 
 from __future__ import annotations
 
+import copy
 import html
 import re
 
@@ -24,6 +25,21 @@ def _is_badge(element: lxml.html.HtmlElement) -> bool:
     return element.tag == "span" and "badge" in (element.get("class") or "").split()
 
 
+def split_badges_element(element: lxml.html.HtmlElement) -> tuple[str, list[str]]:
+    """Like `split_badges` for an already parsed element (a table cell); the element is left unchanged."""
+    root = copy.deepcopy(element)
+    root.tail = None
+    badges: list[str] = []
+    for span in [el for el in root.iter() if _is_badge(el)]:
+        text = clean_text(span.text_content())
+        if text:
+            badges.append(text)
+        if span is root:
+            return "", badges
+        span.drop_tree()
+    return clean_text(root.text_content()), badges
+
+
 def split_badges(html_fragment: str) -> tuple[str, list[str]]:
     """Split a name cell into (clean name, badge texts); quotes of the class attribute don't matter.
 
@@ -32,11 +48,4 @@ def split_badges(html_fragment: str) -> tuple[str, list[str]]:
     """
     if not html_fragment or not html_fragment.strip():
         return "", []
-    root = lxml.html.fragment_fromstring(html_fragment, create_parent="div")
-    badges: list[str] = []
-    for span in [el for el in root.iter() if _is_badge(el)]:
-        text = clean_text(span.text_content())
-        if text:
-            badges.append(text)
-        span.drop_tree()
-    return clean_text(root.text_content()), badges
+    return split_badges_element(lxml.html.fragment_fromstring(html_fragment, create_parent="div"))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import json
 
 import pytest
 
@@ -278,3 +279,11 @@ def test_alias_file_points_at_existing_kabkota() -> None:
         target = kabkota(row["kode"])
         assert target is not None, row
         assert row["jenis"] in ("Kabupaten", "Kota"), row
+
+
+def test_every_location_in_a_real_isb_capture(fixture_bytes) -> None:
+    # LKPP ISB SPSE-TenderPengumuman for LPSE Kabupaten Bandung: 92 packages, every location is in 32.04.
+    rows = json.loads(fixture_bytes("msaworks__DataprepsITKP/47_1013_SPSE-TenderPengumuman.json"))
+    assert len(rows) == 92
+    matches = {code_and_confidence(r["lokasi_pekerjaan"], r["nama_klpd"]) for r in rows}
+    assert matches == {("32.04", "suffix")}

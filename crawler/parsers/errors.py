@@ -30,7 +30,7 @@ def _looks_like_html(text: str) -> bool:
 
 
 def _visible_text(body: bytes) -> str:
-    """The page text outside label/value rows, lower-cased: a package whose free text mentions
+    """The page text outside label/value tables: a package whose free text mentions
     "terjadi kesalahan" must not be taken for an error page."""
     try:
         doc = lxml.html.document_fromstring(body)
@@ -38,13 +38,13 @@ def _visible_text(body: bytes) -> str:
         return ""
     for node in doc.xpath("//script | //style | //table[.//th[contains(@class, 'bgwarning')]]"):
         node.drop_tree()
-    return clean_text(doc.text_content()).lower()
+    return clean_text(doc.text_content())
 
 
 def classify_page(body: bytes, status: int) -> str | None:
     """`server_error`, `not_found`, `access_denied`, `truncated`, or None for a normal page."""
     text = body.decode("utf-8", errors="replace")
-    visible = _visible_text(body) if _looks_like_html(text) else text.lower()
+    visible = (_visible_text(body) if _looks_like_html(text) else text).lower()
     if status == 403 or any(s in visible for s in _ACCESS_DENIED):
         return "access_denied"
     if any(s in visible for s in _SERVER_ERROR) or status >= 500:

@@ -28,3 +28,69 @@ def shared_file(relative: str) -> Path:
 def fixture_bytes():
     """Read a real captured page from ../shared/fixtures/lpse by its relative path."""
     return lambda relative: shared_file(relative).read_bytes()
+
+
+# --- Databases (pipeline engineer) ---------------------------------------------------------
+# `db_url` runs a test once on SQLite (a file in tmp_path) and once on PostgreSQL (a fresh
+# database created for the test and dropped afterwards). PostgreSQL comes from
+# LPSE_LEADS_TEST_PG (a server URL) or 127.0.0.1:5432 as user postgres; when it cannot be
+# reached the PostgreSQL half is skipped, except under CI=true where that is a failure.
+PG_SERVER = os.environ.get("LPSE_LEADS_TEST_PG", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres")
+
+
+def _pg_admin_engine():
+    """An AUTOCOMMIT engine on the PostgreSQL server's maintenance database (CREATE/DROP DATABASE)."""
+    from sqlalchemy import create_engine
+
+    from pipeline.db import normalise_url
+
+    return create_engine(normalise_url(PG_SERVER), isolation_level="AUTOCOMMIT", pool_pre_ping=True)
+
+
+@pytest.fixture(scope="session")
+def _pg_server():
+    """The admin engine when PostgreSQL answers; else skip (or fail under CI=true) with the reason."""
+    from sqlalchemy import text
+
+    engine = _pg_admin_engine()
+    try:
+        with engine.connect() as connection:
+            connection.execute(text("SELECT 1"))
+    except Exception as exc:
+        engine.dispose()
+        message = f"PostgreSQL at {PG_SERVER} is not reachable ({type(exc).__name__}); set LPSE_LEADS_TEST_PG"
+        if IN_CI:
+            pytest.fail(message)
+        pytest.skip(message)
+    yield engine
+    engine.dispose()
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def db_url(request, tmp_path):
+    """A URL of an empty database, once per dialect; the PostgreSQL database is dropped afterwards."""
+    if request.param == "sqlite":
+        yield f"sqlite:///{tmp_path / 'lpse-leads.sqlite'}"
+        return
+    import uuid
+
+    from sqlalchemy import text
+    from sqlalchemy.engine import make_url
+
+    admin = request.getfixturevalue("_pg_server")
+    name = f"lpse_test_{uuid.uuid4().hex[:12]}"
+    with admin.connect() as connection:
+        connection.execute(text(f'CREATE DATABASE "{name}"'))
+    url = make_url(admin.url).set(database=name).render_as_string(hide_password=False)
+    try:
+        yield url
+    finally:
+        with admin.connect() as connection:
+            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+
+
+@pytest.fixture(autouse=True)
+def _isolated_data_home(tmp_path_factory, monkeypatch):
+    """Commands run by tests (and their subprocesses) keep their default database in a temp folder."""
+    monkeypatch.setenv("LPSE_LEADS_HOME", str(tmp_path_factory.mktemp("lpse-home")))
+    monkeypatch.delenv("LPSE_LEADS_DB", raising=False)

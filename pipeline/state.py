@@ -1,0 +1,45 @@
+"""The incremental-crawl state the spider reads once at start: (site, code) → list-row fingerprint.
+
+Named in the Scrapy setting `LPSE_STATE_LOADER = "pipeline.state.load_fingerprints"`. The
+fingerprint is written with its package in one transaction (`pipeline.writer`), so a package
+whose write never committed has no fingerprint here and is fetched again.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from sqlalchemy import select
+
+from pipeline.db import ensure_schema, make_engine
+from pipeline.models import Package, Site
+
+#: The Scrapy setting holding the database URL (the crawl command sets it from `--db`).
+DB_SETTING = "LPSE_LEADS_DB"
+#: The Scrapy setting that forces a full crawl (ignore stored fingerprints).
+FULL_SETTING = "LPSE_FULL"
+
+
+def load_fingerprints(settings: Any, sites: list[str]) -> Mapping[tuple[str, str], str]:
+    """Stored fingerprints of the given sites' packages; empty without a database or for a full crawl."""
+    url = settings.get(DB_SETTING)
+    if not url or settings.getbool(FULL_SETTING):
+        return {}
+    engine = make_engine(url, immediate=False)
+    try:
+        ensure_schema(engine)
+        return fingerprints(engine, sites)
+    finally:
+        engine.dispose()
+
+
+def fingerprints(engine: Any, sites: list[str]) -> dict[tuple[str, str], str]:
+    """(site, code) → fingerprint for packages of `sites` that have one."""
+    query = (
+        select(Site.url, Package.code, Package.list_fingerprint)
+        .join(Site, Site.id == Package.site_id)
+        .where(Site.url.in_(sites), Package.list_fingerprint.is_not(None))
+    )
+    with engine.connect() as connection:
+        return {(site, code): fp for site, code, fp in connection.execute(query)}

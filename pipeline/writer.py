@@ -1,0 +1,337 @@
+"""The store: batched upserts of package records with history, contractors, locations and crawl state.
+
+One call to `PackageWriter.write` is one transaction: every package of the batch, its child
+rows (flags, stages, locations, winners), its history rows and its list fingerprint commit
+together or not at all, so a crawl killed at any moment leaves no half-written package and
+re-fetches exactly what was not committed. Upserts use each dialect's `INSERT … ON CONFLICT`
+on the natural key `(site, code)`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import time
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlalchemy import Connection, Engine, bindparam, delete, select, update
+from sqlalchemy.exc import OperationalError
+
+from pipeline.contractors import ContractorResolver, dialect_insert
+from pipeline.locations import resolve_location
+from pipeline.models import (
+    Package,
+    PackageChange,
+    PackageFlag,
+    PackageLocation,
+    PackageStage,
+    PackageWinner,
+    Site,
+)
+from pipeline.rebuild import WINNER_KINDS, package_query, rebuild_records
+from pipeline.record import SCALAR_FIELDS, STAGE_FIELDS, WINNER_FIELDS, Record, changed_fields, value_text
+
+_CHUNK = 500
+_CHILD_MODELS = (PackageFlag, PackageStage, PackageLocation, PackageWinner)
+#: Attempts at a batch when SQLite reports a lock that outlasted the busy timeout.
+LOCK_ATTEMPTS = 5
+
+
+def utcnow() -> dt.datetime:
+    """The current moment, UTC-aware."""
+    return dt.datetime.now(dt.UTC)
+
+
+@dataclass(frozen=True)
+class SeenPackage:
+    """A package whose list row did not change: only `last_seen` (and its fingerprint) move."""
+
+    site: str
+    code: str
+    fingerprint: str | None = None
+
+
+@dataclass
+class BatchResult:
+    """What one batch did, for stats and tests."""
+
+    inserted: int = 0
+    changed: int = 0
+    unchanged: int = 0
+    seen: int = 0
+    changes: int = 0
+    changed_keys: list[tuple[str, str]] = field(default_factory=list)
+
+
+def _chunks(items: Sequence[Any]) -> Iterable[Sequence[Any]]:
+    """Slices below every database's bound-parameter limit."""
+    for start in range(0, len(items), _CHUNK):
+        yield items[start : start + _CHUNK]
+
+
+class PackageWriter:
+    """Writes batches of records into one database; caches site and contractor ids between batches."""
+
+    def __init__(
+        self,
+        engine: Engine,
+        *,
+        run_id: int | None = None,
+        clock: Callable[[], dt.datetime] = utcnow,
+    ) -> None:
+        self.engine = engine
+        self.run_id = run_id
+        self.clock = clock
+        self._sites: dict[str, int] = {}
+        self._contractors = ContractorResolver()
+
+    def write(
+        self,
+        packages: Sequence[tuple[Record, str | None]] = (),
+        seen: Sequence[SeenPackage] = (),
+    ) -> BatchResult:
+        """Store (record, list fingerprint) pairs and bump `last_seen` of seen packages, in one transaction.
+
+        A lock held by another writer is waited for (busy timeout) and, if it outlasts that,
+        the whole batch is retried; any other error rolls the batch back and is raised.
+        """
+        for attempt in range(1, LOCK_ATTEMPTS + 1):
+            try:
+                with self.engine.begin() as connection:
+                    return self._write(connection, packages, seen)
+            except OperationalError as exc:
+                self._forget()
+                if "locked" not in str(exc).lower() or attempt == LOCK_ATTEMPTS:
+                    raise
+                time.sleep(0.5 * attempt)
+            except BaseException:
+                self._forget()
+                raise
+        raise AssertionError("unreachable")
+
+    def _forget(self) -> None:
+        """Drop cached ids: the rolled-back transaction may have created some of them."""
+        self._sites.clear()
+        self._contractors.forget()
+
+    def _write(
+        self,
+        connection: Connection,
+        packages: Sequence[tuple[Record, str | None]],
+        seen: Sequence[SeenPackage],
+    ) -> BatchResult:
+        """The body of one batch transaction."""
+        now = self.clock()
+        result = BatchResult()
+        latest: dict[tuple[str, str], tuple[Record, str | None]] = {}
+        for record, fingerprint in packages:
+            latest[(record["site"], record["code"])] = (record, fingerprint)
+        site_ids = self._site_ids(connection, {site for site, _ in latest} | {s.site for s in seen}, now)
+        stored = self._stored(connection, site_ids, list(latest))
+        rows: list[dict[str, Any]] = []
+        rewrite: list[tuple[tuple[str, str], Record]] = []
+        history: list[tuple[tuple[str, str], list[tuple[str, Any, Any]]]] = []
+        for key, (record, fingerprint) in latest.items():
+            old = stored.get(key)
+            last_changed = now
+            if old is None:
+                result.inserted += 1
+                rewrite.append((key, record))
+            else:
+                diff = changed_fields(old[1], record)
+                if diff:
+                    result.changed += 1
+                    result.changed_keys.append(key)
+                    rewrite.append((key, record))
+                    history.append((key, diff))
+                else:
+                    result.unchanged += 1
+                    last_changed = old[2]
+            rows.append(self._package_row(record, site_ids[key[0]], fingerprint, now, last_changed))
+        self._upsert(connection, rows)
+        ids = self._ids(connection, site_ids, [key for key, _ in rewrite])
+        self._replace_children(connection, [(ids[key], record) for key, record in rewrite], now)
+        result.changes = self._history(connection, [(ids[key], diff) for key, diff in history], now)
+        result.seen = self._bump_seen(connection, site_ids, seen, now)
+        return result
+
+    def _site_ids(self, connection: Connection, urls: set[str], now: dt.datetime) -> dict[str, int]:
+        """Site URL → id, inserting new sites."""
+        missing = sorted(urls - self._sites.keys())
+        if missing:
+            stmt = dialect_insert(connection, Site).on_conflict_do_nothing(index_elements=[Site.url])
+            connection.execute(stmt, [{"url": url, "first_seen": now} for url in missing])
+            rows = connection.execute(select(Site.url, Site.id).where(Site.url.in_(missing)))
+            self._sites.update({url: sid for url, sid in rows})
+        return {url: self._sites[url] for url in urls}
+
+    def _stored(
+        self, connection: Connection, site_ids: Mapping[str, int], keys: Sequence[tuple[str, str]]
+    ) -> dict[tuple[str, str], tuple[int, Record, dt.datetime]]:
+        """(site, code) → (id, stored record, last_changed) for the keys already stored."""
+        by_site: dict[str, list[str]] = {}
+        for site, code in keys:
+            by_site.setdefault(site, []).append(code)
+        rows = []
+        for site, codes in by_site.items():
+            for chunk in _chunks(codes):
+                query = (
+                    package_query()
+                    .add_columns(Package.last_changed)
+                    .where(Package.site_id == site_ids[site], Package.code.in_(chunk))
+                )
+                rows.extend(connection.execute(query))
+        records = rebuild_records(connection, rows)
+        return {(r.site, r.code): (r.id, records[r.id], r.last_changed) for r in rows}
+
+    def _package_row(
+        self,
+        record: Record,
+        site_id: int,
+        fingerprint: str | None,
+        now: dt.datetime,
+        last_changed: dt.datetime,
+    ) -> dict[str, Any]:
+        """The `packages` row of a record (first_seen only takes effect on insert)."""
+        row = {name: record.get(name) for name in SCALAR_FIELDS}
+        row.update(
+            site_id=site_id,
+            code=record["code"],
+            first_seen=now,
+            last_seen=now,
+            last_changed=last_changed,
+            list_fingerprint=fingerprint,
+            last_run_id=self.run_id,
+        )
+        return row
+
+    def _upsert(self, connection: Connection, rows: Sequence[dict[str, Any]]) -> None:
+        """INSERT … ON CONFLICT (site_id, code) DO UPDATE every column but first_seen."""
+        if not rows:
+            return
+        stmt = dialect_insert(connection, Package)
+        columns = [c for c in rows[0] if c not in ("site_id", "code", "first_seen")]
+        stmt = stmt.on_conflict_do_update(
+            index_elements=[Package.site_id, Package.code],
+            set_={c: stmt.excluded[c] for c in columns},
+        )
+        for chunk in _chunks(rows):
+            connection.execute(stmt, list(chunk))
+
+    def _ids(
+        self, connection: Connection, site_ids: Mapping[str, int], keys: Sequence[tuple[str, str]]
+    ) -> dict[tuple[str, str], int]:
+        """(site, code) → package id."""
+        by_site: dict[str, list[str]] = {}
+        for site, code in keys:
+            by_site.setdefault(site, []).append(code)
+        out: dict[tuple[str, str], int] = {}
+        for site, codes in by_site.items():
+            for chunk in _chunks(codes):
+                query = select(Package.code, Package.id).where(
+                    Package.site_id == site_ids[site], Package.code.in_(chunk)
+                )
+                out.update({(site, code): pid for code, pid in connection.execute(query)})
+        return out
+
+    def _replace_children(
+        self, connection: Connection, packages: Sequence[tuple[int, Record]], now: dt.datetime
+    ) -> None:
+        """Delete and re-insert flags, stages, locations and winners of new or changed packages."""
+        if not packages:
+            return
+        ids = [pid for pid, _ in packages]
+        for model in _CHILD_MODELS:
+            for chunk in _chunks(ids):
+                connection.execute(delete(model).where(model.package_id.in_(chunk)))
+        flags, stages, locations, winners, winner_objects = [], [], [], [], []
+        for pid, record in packages:
+            flags += [
+                {"package_id": pid, "position": i, "flag": f} for i, f in enumerate(record.get("flags", []))
+            ]
+            stages += [
+                {"package_id": pid, "position": i, **{k: s.get(k) for k in STAGE_FIELDS}}
+                for i, s in enumerate(record.get("stages", []))
+            ]
+            for i, raw in enumerate(record.get("locations", [])):
+                match = resolve_location(raw, record.get("agency"))
+                locations.append(
+                    {
+                        "package_id": pid,
+                        "position": i,
+                        "raw": raw,
+                        "kabkota_code": match.kabkota_code,
+                        "kabkota_name": match.kabkota_name,
+                        "province_code": match.province_code,
+                        "province_name": match.province_name,
+                        "confidence": match.confidence,
+                    }
+                )
+            for kind, key in WINNER_KINDS.items():
+                for i, w in enumerate(record.get(key, [])):
+                    winners.append(
+                        {
+                            "package_id": pid,
+                            "kind": kind,
+                            "position": i,
+                            **{k: w.get(k) for k in WINNER_FIELDS},
+                        }
+                    )
+                    winner_objects.append(w)
+        contractor_ids = self._contractors.resolve(connection, winner_objects, now)
+        for row, cid in zip(winners, contractor_ids, strict=True):
+            row["contractor_id"] = cid
+        for model, rows in (
+            (PackageFlag, flags),
+            (PackageStage, stages),
+            (PackageLocation, locations),
+            (PackageWinner, winners),
+        ):
+            for chunk in _chunks(rows):
+                connection.execute(model.__table__.insert(), list(chunk))
+
+    def _history(
+        self,
+        connection: Connection,
+        changes: Sequence[tuple[int, list[tuple[str, Any, Any]]]],
+        now: dt.datetime,
+    ) -> int:
+        """One package_changes row per changed field."""
+        rows = [
+            {
+                "package_id": pid,
+                "crawl_run_id": self.run_id,
+                "observed_at": now,
+                "field": name,
+                "old_value": value_text(old),
+                "new_value": value_text(new),
+            }
+            for pid, diff in changes
+            for name, old, new in diff
+        ]
+        for chunk in _chunks(rows):
+            connection.execute(PackageChange.__table__.insert(), list(chunk))
+        return len(rows)
+
+    def _bump_seen(
+        self,
+        connection: Connection,
+        site_ids: Mapping[str, int],
+        seen: Sequence[SeenPackage],
+        now: dt.datetime,
+    ) -> int:
+        """last_seen = now for packages whose list row did not change (their stored fingerprint stays)."""
+        if not seen:
+            return 0
+        stmt = (
+            update(Package.__table__)
+            .where(Package.site_id == bindparam("b_site"), Package.code == bindparam("b_code"))
+            .values(last_seen=bindparam("b_now"), last_run_id=bindparam("b_run"))
+        )
+        params = [
+            {"b_site": site_ids[s.site], "b_code": s.code, "b_now": now, "b_run": self.run_id} for s in seen
+        ]
+        for chunk in _chunks(params):
+            connection.execute(stmt, list(chunk))
+        return len(seen)

@@ -1,0 +1,75 @@
+"""`FakeSpse`: the fake SPSE server in a background thread, for tests and benchmarks.
+
+with FakeSpse(slugs=["kemkes"], packages=200, seed=1, year=2026) as fake:
+    fake.base_url("kemkes")   # http://127.0.0.1:P/kemkes
+    fake.truth()              # the records a perfect crawler writes
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterable
+from typing import Any
+
+from fake_spse.server import FakeSpseServer, serve_in_thread
+from fake_spse.truth import truth_records
+from fake_spse.world import build_world
+
+
+class FakeSpse:
+    """A running fake SPSE host serving several slugs; a context manager."""
+
+    def __init__(
+        self,
+        slugs: Iterable[str],
+        packages: int = 100,
+        seed: int = 0,
+        year: int = 2026,
+        day: int = 0,
+        faults: str = "none",
+        port: int = 0,
+    ):
+        self.world = build_world(list(slugs), packages, seed, year, day)
+        self.server = FakeSpseServer(self.world, faults=faults, port=port)
+        self._thread: threading.Thread | None = None
+
+    def start(self) -> FakeSpse:
+        """Start serving in a daemon thread (idempotent)."""
+        if self._thread is None:
+            self._thread = serve_in_thread(self.server)
+        return self
+
+    def stop(self) -> None:
+        """Stop serving and close the listening socket."""
+        if self._thread is not None:
+            self.server.shutdown()
+            self._thread.join()
+            self._thread = None
+        self.server.server_close()
+
+    def __enter__(self) -> FakeSpse:
+        return self.start()
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop()
+
+    @property
+    def url(self) -> str:
+        """`http://127.0.0.1:P`."""
+        return self.server.url
+
+    def base_url(self, slug: str) -> str:
+        """`http://127.0.0.1:P/<slug>`: the `site` of this slug's records."""
+        return self.server.base_url(slug)
+
+    def truth(self) -> list[dict[str, Any]]:
+        """Records for every package served today (all slugs, all lists)."""
+        return list(truth_records(self.world, self.base_url))
+
+    def set_day(self, day: int) -> None:
+        """Serve day `day` from now on (same port, same sessions)."""
+        self.world.set_day(day)
+
+    def stats(self) -> dict[str, Any]:
+        """Request counts per kind/status, injected faults, 429s with Retry-After, request log."""
+        return self.server.stats.snapshot()

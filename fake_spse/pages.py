@@ -1,0 +1,381 @@
+"""What the fake SPSE shows: listing pages, DataTables rows and detail pages, rendered from the world.
+
+Everything here is a pure function of (world, slug, day): the HTTP protocol (tokens, Referer,
+faults) lives in `server.py`. Pages imitate the national SPSE v4.5 markup (th.bgwarning label
+rows, ul.nav-tabs, nested winner tables) with our own templates.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import html
+import random
+import threading
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+
+from jinja2 import Environment, PackageLoader, select_autoescape
+
+from domain.dates import format_id_date, format_id_datetime
+from domain.money import format_rupiah, format_short_rupiah
+from fake_spse.world import Package, State, World
+
+NOT_YET = "Nilai Kontrak belum dibuat"
+NOT_FOUND_TEXT = "Halaman yang dituju tidak ditemukan"
+
+# list → (listing page path, DataTables endpoint, heading, browser default order column)
+LISTINGS = {
+    "tender": ("lelang", "lelang", "Daftar Tender", 5),
+    "non_tender": ("nontender", "pl", "Daftar Non Tender", 5),
+    "darurat": ("darurat", "darurat-list", "Daftar Pengadaan Darurat", 0),
+}
+ENDPOINT_LIST = {endpoint: kind for kind, (_, endpoint, _, _) in LISTINGS.items()}
+PAGE_LIST = {page: kind for kind, (page, _, _, _) in LISTINGS.items()}
+HEADERS = {
+    "tender": ("Kode", "Nama Paket", "K/L/PD", "Tahap", "HPS"),
+    "non_tender": ("Kode", "Nama Paket", "K/L/PD", "Tahap", "HPS"),
+    "darurat": ("Kode", "Nama Paket", "K/L/PD", "Pagu", "Tahun"),
+}
+# Detail routes: (first path part, last path part) → (list, tab); darurat uses ?id=.
+DETAIL_ROUTES = {
+    ("lelang", "pengumumanlelang"): ("tender", "pengumuman"),
+    ("lelang", "peserta"): ("tender", "peserta"),
+    ("lelang", "jadwal"): ("tender", "jadwal"),
+    ("evaluasi", "pemenang"): ("tender", "pemenang"),
+    ("evaluasi", "pemenangberkontrak"): ("tender", "kontrak"),
+    ("nontender", "pengumumanpl"): ("non_tender", "pengumuman"),
+    ("nontender", "peserta"): ("non_tender", "peserta"),
+    ("nontender", "jadwal"): ("non_tender", "jadwal"),
+    ("evaluasinontender", "pemenang"): ("non_tender", "pemenang"),
+    ("evaluasinontender", "pemenangberkontrak"): ("non_tender", "kontrak"),
+}
+DARURAT_ROUTES = {"pengumumandarurat": "pengumuman", "pengumumandaruratpemenang": "kontrak"}
+
+
+def tab_path(slug: str, p: Package, tab: str) -> str:
+    """Root-relative URL of one tab (or the jadwal) of a package."""
+    if p.list == "darurat":
+        page = "pengumumandarurat" if tab == "pengumuman" else "pengumumandaruratpemenang"
+        return f"/{slug}/darurat/{page}?id={p.code}"
+    tender = p.list == "tender"
+    first = "lelang" if tender else "nontender"
+    evaluation = "evaluasi" if tender else "evaluasinontender"
+    return {
+        "pengumuman": f"/{slug}/{first}/{p.code}/{'pengumumanlelang' if tender else 'pengumumanpl'}",
+        "peserta": f"/{slug}/{first}/{p.code}/peserta",
+        "jadwal": f"/{slug}/{first}/{p.code}/jadwal",
+        "pemenang": f"/{slug}/{evaluation}/{p.code}/pemenang",
+        "kontrak": f"/{slug}/{evaluation}/{p.code}/pemenangberkontrak",
+    }[tab]
+
+
+def available_tabs(p: Package, state: State) -> list[str]:
+    """The tabs a package has at its current stage, in tab-bar order (jadwal is not a tab)."""
+    if p.list == "darurat":
+        return ["pengumuman", "kontrak"]
+    tabs = ["pengumuman", "peserta"]
+    if state.winner_named:
+        tabs.append("pemenang")
+    if state.contract:
+        tabs.append("kontrak")
+    return tabs
+
+
+TAB_LABELS = {
+    "pengumuman": "Pengumuman",
+    "peserta": "Peserta",
+    "pemenang": "Pemenang",
+    "kontrak": "Pemenang Berkontrak",
+}
+
+
+def escape_cell(text: str) -> str:
+    """HTML-escape a DataTables cell the way SPSE does (`&` → `&amp;`, quotes as `&quot;`)."""
+    return html.escape(text, quote=False).replace('"', "&quot;")
+
+
+def badge_html(flags: tuple[str, ...], quote: str) -> str:
+    """Status badges appended to a list name; /dt/lelang quotes with ', /dt/pl with "."""
+    return "".join(f" <span class={quote}badge badge-warning{quote}>{escape_cell(f)}</span>" for f in flags)
+
+
+def contract_cell(p: Package, state: State) -> str:
+    """List column "Nilai Kontrak": the summed contract value once a contract exists."""
+    if not state.contract:
+        return NOT_YET
+    return format_rupiah(sum((w.contract for w in p.winners), Decimal("0.00")))
+
+
+def contract_total(p: Package, state: State) -> Decimal | None:
+    """The amount the list's Nilai Kontrak column shows, or None while "belum dibuat"."""
+    return sum((w.contract for w in p.winners), Decimal("0.00")) if state.contract else None
+
+
+def dt_row(p: Package, state: State) -> list[str | None]:
+    """One DataTables row in the exact column layout of the list (16 / 12 / 8 columns)."""
+    years = ",".join(str(y) for y in p.fiscal_years)
+    if p.list == "tender":
+        return [
+            p.code,
+            escape_cell(p.name) + badge_html(state.flags, "'"),
+            p.agency,
+            state.stage,
+            format_short_rupiah(p.estimate),
+            p.qualification_method,
+            p.selection,
+            p.evaluation,
+            f"{p.category} - TA {years}",
+            "5",
+            contract_cell(p, state),
+            "1" if p.flag11 else None,
+            None,
+            "1" if p.consolidated else "0",
+            "0",
+            None,
+        ]
+    if p.list == "non_tender":
+        return [
+            p.code,
+            escape_cell(p.name) + badge_html(state.flags, '"'),
+            p.agency,
+            state.stage,
+            format_short_rupiah(p.estimate),
+            p.selection,
+            f"{p.category} - TA {years}",
+            "5",
+            contract_cell(p, state),
+            "1" if p.flag11 else None,
+            "1" if p.consolidated else "0",
+            "0",
+        ]
+    return [
+        p.code,
+        escape_cell(p.name),
+        p.agency,
+        format_short_rupiah(p.budget),
+        str(p.fiscal_years[0]),
+        "5",
+        p.category,
+        state.stage,
+    ]
+
+
+@dataclass(frozen=True)
+class Response:
+    """A rendered answer before the protocol layer adds headers and faults."""
+
+    status: int
+    body: str
+    content_type: str = "text/html; charset=UTF-8"
+    kind: str = "page"
+
+
+class Site:
+    """Renders every page of a world; caches list rows per (slug, list, day)."""
+
+    def __init__(self, world: World):
+        self.world = world
+        self.env = Environment(
+            loader=PackageLoader("fake_spse", "templates"),
+            autoescape=select_autoescape(default=True, default_for_string=True),
+        )
+        self._rows: dict[tuple[str, str, int], list[tuple[Package, list[str | None]]]] = {}
+        self._lock = threading.Lock()
+
+    def render(self, template: str, slug: str, **context: Any) -> str:
+        """One template with the values every page needs."""
+        context.setdefault("title", "Informasi Tender")
+        context.setdefault("heading", context["title"])
+        return self.env.get_template(template).render(slug=slug, year=self.world.year, **context)
+
+    def message(self, slug: str, status: int, headline: str, text: str, kind: str) -> Response:
+        """A plain message page (Akses Ditolak!, not found, SPSE error)."""
+        body = self.render(
+            "message.html", slug, title="Informasi", headline=headline, message=text, level="danger"
+        )
+        return Response(status, body, kind=kind)
+
+    def not_found(self, slug: str) -> Response:
+        """SPSE's HTTP-200 answer for an unknown kode."""
+        return self.message(slug, 200, "Informasi", f"{NOT_FOUND_TEXT}.", "not_found")
+
+    def listing(self, slug: str, kind: str, tahun: int, token: str) -> str:
+        """The listing page with the year selector and the DataTable init holding the token."""
+        page, endpoint, heading, order = LISTINGS[kind]
+        years = list(range(self.world.year + 1, self.world.year - 5, -1))
+        return self.render(
+            "listing.html",
+            slug,
+            title=heading,
+            page=page,
+            endpoint=endpoint,
+            tahun=tahun,
+            years=years,
+            token=token,
+            headers=HEADERS[kind],
+            default_order=order,
+        )
+
+    def rows(self, slug: str, kind: str) -> list[tuple[Package, list[str | None]]]:
+        """Today's rows of one list (all years), computed once per day."""
+        key = (slug, kind, self.world.day)
+        with self._lock:
+            cached = self._rows.get(key)
+        if cached is None:
+            now = self.world.now
+            cached = [(p, dt_row(p, p.state(now))) for p in self.world.packages(slug) if p.list == kind]
+            with self._lock:
+                self._rows[key] = cached
+        return cached
+
+    def datatable(self, slug: str, kind: str, form: dict[str, str], rng: random.Random) -> dict[str, Any]:
+        """The DataTables JSON answer: filtered by tahun, ordered, paged by start/length."""
+        selected = self.rows(slug, kind)
+        tahun = form.get("tahun", "")
+        if tahun.isdigit():
+            selected = [r for r in selected if int(tahun) in r[0].fiscal_years]
+        search = form.get("search[value]", "").strip().lower()
+        if search:
+            selected = [r for r in selected if search in r[0].name.lower() or search in r[0].code]
+        column = form.get("order[0][column]", "5")
+        descending = form.get("order[0][dir]", "desc").lower() != "asc"
+        if column == "0":
+            ordered = sorted(selected, key=lambda r: int(r[0].code), reverse=descending)
+        else:
+            # Announcement date, ties broken at random per request: unstable, as on the real site.
+            ties = {id(r): rng.random() for r in selected}
+            ordered = sorted(selected, key=lambda r: (r[0].announced.date(), ties[id(r)]), reverse=descending)
+        start = max(0, _int(form.get("start"), 0))
+        length = _int(form.get("length"), -1)
+        page = ordered[start:] if length <= 0 else ordered[start : start + length]
+        return {
+            "draw": str(_int(form.get("draw"), 0)),
+            "recordsTotal": 2147483647,
+            "recordsFiltered": 2147483647,
+            "data": [r[1] for r in page],
+        }
+
+    def detail(self, slug: str, kind: str, tab: str, code: str) -> Response:
+        """A detail page; 200 "not found" for an unknown kode, 404 for a tab the package lacks."""
+        p = self.world.find(slug, kind, code)
+        if p is None:
+            return self.not_found(slug)
+        now = self.world.now
+        state = p.state(now)
+        if tab != "jadwal" and tab not in available_tabs(p, state):
+            return self.message(
+                slug, 404, "Halaman tidak tersedia", "Halaman tidak tersedia untuk paket ini.", "absent_tab"
+            )
+        tabs = [
+            {"label": TAB_LABELS[t], "href": tab_path(slug, p, t), "active": t == tab}
+            for t in available_tabs(p, state)
+        ]
+        tender = p.list == "tender"
+        common = {
+            "p": p,
+            "state": state,
+            "tabs": tabs,
+            "noun": "Tender" if tender else "Non Tender",
+            "title": "Informasi Tender" if tender else "Informasi Paket",
+            "budget": format_rupiah(p.budget),
+            "estimate": format_rupiah(p.estimate) if p.estimate is not None else "",
+        }
+        if p.list == "darurat":
+            common["title"] = "Informasi Pengadaan Darurat"
+            if tab == "pengumuman":
+                body = self.render(
+                    "darurat_pengumuman.html", slug, created=format_id_date(p.created), **common
+                )
+            else:
+                rows = [
+                    (label, format_rupiah(v), format_id_date(d))
+                    for label, v, d in p.visible_realisations(now)
+                ]
+                body = self.render(
+                    "darurat_pemenang.html",
+                    slug,
+                    rows=rows,
+                    finished=state.finished,
+                    realised=format_rupiah(p.realised(now)),
+                    finished_date=format_id_date(p.finished_at.date()) if p.finished_at else "",
+                    **common,
+                )
+            return Response(200, body, kind=f"darurat_{tab}")
+        if tab == "pengumuman":
+            body = self.render(
+                "pengumuman.html",
+                slug,
+                created=format_id_date(p.created),
+                stage_noun="Tender" if tender else "Paket",
+                jadwal_href=tab_path(slug, p, "jadwal"),
+                dl_hash=hashlib.sha256(f"{slug}:{p.code}".encode()).hexdigest(),
+                **common,
+            )
+        elif tab == "peserta":
+            body = self.render("peserta.html", slug, **common)
+        elif tab == "jadwal":
+            body = self._jadwal(slug, p, common)
+        else:
+            body = self._winners(slug, p, tab, common)
+        return Response(200, body, kind=tab)
+
+    def _jadwal(self, slug: str, p: Package, common: dict[str, Any]) -> str:
+        """The schedule page; its navbar names the package like the real one."""
+        noun = "Tender" if p.list == "tender" else "Paket"
+        heading = f"Tahap {noun} Saat Ini - [{p.code}] {p.name}"
+        history = "jadwal" if p.list == "tender" else "jadwalnontender"
+        rows = [
+            {
+                "name": s.name,
+                "start": format_id_datetime(s.start),
+                "end": format_id_datetime(s.end),
+                "changes": s.changes,
+                "history": f"/{slug}/{history}/{int(p.code) + 1000 * (i + 1)}/history",
+            }
+            for i, s in enumerate(p.stages)
+        ]
+        return self.render("jadwal.html", slug, rows=rows, **{**common, "heading": heading})
+
+    def _winners(self, slug: str, p: Package, tab: str, common: dict[str, Any]) -> str:
+        """Pemenang or Pemenang Berkontrak: the outer label table with the nested winner table."""
+        if tab == "pemenang":
+            columns = ["Harga Penawaran", "Harga Terkoreksi"]
+            if p.list == "non_tender":
+                columns.append("Hasil Negosiasi")
+            rows = [
+                {
+                    "name": w.name,
+                    "street": w.street,
+                    "place": w.place,
+                    "npwp": w.npwp,
+                    "values": [format_rupiah(w.offer), format_rupiah(w.corrected)]
+                    + ([format_rupiah(w.negotiated)] if w.negotiated is not None else []),
+                }
+                for w in p.winners
+            ]
+        else:
+            columns = ["Harga Kontrak", "Nilai PDN", "Nilai UMK"]
+            rows = [
+                {
+                    "name": w.name,
+                    "street": w.street,
+                    "place": w.place,
+                    "npwp": w.npwp,
+                    "values": [
+                        format_rupiah(w.contract),
+                        format_rupiah(w.pdn),
+                        format_rupiah(w.umk) if w.umk is not None else "",
+                    ],
+                }
+                for w in p.winners
+            ]
+        return self.render("pemenang.html", slug, columns=columns, rows=rows, **common)
+
+
+def _int(text: str | None, default: int) -> int:
+    """A form integer, or the default for a missing or malformed value."""
+    try:
+        return int(text) if text is not None else default
+    except ValueError:
+        return default

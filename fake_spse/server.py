@@ -1,0 +1,347 @@
+"""The fake SPSE HTTP/1.1 server: the protocol around the pages (session token, Referer, faults, stats).
+
+One server holds many slugs under `http://127.0.0.1:P/<slug>`, like spse.inaproc.id. The
+listing GET opens a session (cookie `SPSE_SESSION=<40hex>-___AT=<token>&___TS=<ms>&___ID=<uuid>`,
+path `/<slug>`) and writes the same token into the DataTables JS; `/dt/…` POSTs must send it as
+`authenticityToken` with that cookie. Admin endpoints live under `/_fake/`.
+"""
+
+from __future__ import annotations
+
+import collections
+import contextlib
+import json
+import random
+import secrets
+import socket
+import struct
+import threading
+import time
+import uuid
+from dataclasses import dataclass
+from http.cookies import SimpleCookie
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any
+from urllib.parse import parse_qs, urlsplit
+
+from domain.jsonio import dumps_record
+from fake_spse.faults import Decision, Faults
+from fake_spse.pages import DARURAT_ROUTES, DETAIL_ROUTES, ENDPOINT_LIST, PAGE_LIST, Response, Site
+from fake_spse.truth import truth_records
+from fake_spse.world import World
+
+LOG_LIMIT = 200_000
+
+
+@dataclass
+class Session:
+    """A listing-page session: its id, token and slug."""
+
+    id: str
+    token: str
+    slug: str
+
+
+class Stats:
+    """Request counts per kind and status, injected faults, and every 429 with its Retry-After."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self.counts: collections.Counter[tuple[str, int]] = collections.Counter()
+        self.faults: collections.Counter[str] = collections.Counter()
+        self.fault_log: collections.deque[dict[str, Any]] = collections.deque(maxlen=LOG_LIMIT)
+        self.rate_limits: list[dict[str, Any]] = []
+        self.log: collections.deque[dict[str, Any]] = collections.deque(maxlen=LOG_LIMIT)
+
+    def record(self, method: str, path: str, kind: str, status: int, fault: str | None) -> None:
+        """Count one answered (or dropped) request."""
+        entry = {
+            "time": time.time(),
+            "method": method,
+            "path": path,
+            "kind": kind,
+            "status": status,
+            "fault": fault,
+        }
+        with self._lock:
+            self.counts[(kind, status)] += 1
+            self.log.append(entry)
+            if fault:
+                self.faults[fault] += 1
+                self.fault_log.append(entry)
+
+    def record_429(self, path: str, retry_after: int) -> None:
+        """Remember when a 429 was sent and what it asked for."""
+        with self._lock:
+            self.rate_limits.append({"sent_at": time.time(), "retry_after": retry_after, "path": path})
+
+    def snapshot(self) -> dict[str, Any]:
+        """A JSON-ready copy: requests {kind: {status: n}}, faults, rate_limits, fault_log, log."""
+        with self._lock:
+            requests: dict[str, dict[str, int]] = {}
+            for (kind, status), n in sorted(self.counts.items()):
+                requests.setdefault(kind, {})[str(status)] = n
+            return {
+                "requests": requests,
+                "total": sum(self.counts.values()),
+                "faults": dict(self.faults),
+                "fault_log": list(self.fault_log),
+                "rate_limits": list(self.rate_limits),
+                "log": list(self.log),
+            }
+
+
+class FakeSpseServer(ThreadingHTTPServer):
+    """A threading HTTP server that owns the world, its pages, sessions, faults and stats."""
+
+    daemon_threads = True
+    allow_reuse_address = True
+    request_queue_size = 128
+
+    def __init__(self, world: World, faults: str = "none", port: int = 0, host: str = "127.0.0.1"):
+        self.world = world
+        self.site = Site(world)
+        self.faults = Faults(faults, world.seed)
+        self.stats = Stats()
+        self.sessions: dict[str, Session] = {}
+        self.sessions_lock = threading.Lock()
+        self.order_rng = random.Random(f"order:{world.seed}")
+        self.order_lock = threading.Lock()
+        super().__init__((host, port), Handler)
+
+    @property
+    def url(self) -> str:
+        """`http://127.0.0.1:P`."""
+        host, port = self.server_address[:2]
+        return f"http://{host}:{port}"
+
+    def base_url(self, slug: str) -> str:
+        """The site URL of one slug, as records name it."""
+        return f"{self.url}/{slug}"
+
+    def open_session(self, slug: str, cookie_token: str | None) -> Session:
+        """Reuse the caller's live session for this slug, or open a new one."""
+        with self.sessions_lock:
+            session = self.sessions.get(cookie_token or "")
+            if session is None or session.slug != slug:
+                session = Session(secrets.token_hex(20), secrets.token_hex(20), slug)
+                self.sessions[session.token] = session
+            return session
+
+    def expire(self, token: str) -> None:
+        """Forget a session (token expiry fault)."""
+        with self.sessions_lock:
+            self.sessions.pop(token, None)
+
+    def valid(self, slug: str, token: str, cookie_token: str | None) -> bool:
+        """The form token is a live session of this slug and matches the cookie's ___AT."""
+        with self.sessions_lock:
+            session = self.sessions.get(token)
+        return session is not None and session.slug == slug and cookie_token == token
+
+    def shuffle_rng(self) -> random.Random:
+        """A fresh per-request stream for the unstable default order."""
+        with self.order_lock:
+            return random.Random(self.order_rng.getrandbits(64))
+
+
+def _cookie_token(header: str | None) -> str | None:
+    """The ___AT token inside the SPSE_SESSION cookie, if any."""
+    if not header:
+        return None
+    cookie = SimpleCookie()
+    try:
+        cookie.load(header)
+    except Exception:
+        return None
+    morsel = cookie.get("SPSE_SESSION")
+    if morsel is None or "___AT=" not in morsel.value:
+        return None
+    return morsel.value.split("___AT=", 1)[1].split("&", 1)[0]
+
+
+class Handler(BaseHTTPRequestHandler):
+    """One request: admin, or slug page with faults applied."""
+
+    server: FakeSpseServer
+    protocol_version = "HTTP/1.1"
+    server_version = "nginx"
+    sys_version = ""
+
+    def log_message(self, format: str, *args: Any) -> None:
+        """Quiet: the stats endpoint is the log."""
+
+    def do_GET(self) -> None:
+        """GET: listing and detail pages, admin stats and truth."""
+        self._dispatch("GET")
+
+    def do_POST(self) -> None:
+        """POST: DataTables lists and admin actions."""
+        self._dispatch("POST")
+
+    def _dispatch(self, method: str) -> None:
+        """Route, apply a fault decision, answer, and record."""
+        parts = urlsplit(self.path)
+        self.query = {k: v[-1] for k, v in parse_qs(parts.query, keep_blank_values=True).items()}
+        segments = [s for s in parts.path.split("/") if s]
+        body = self._read_body()
+        if segments and segments[0] == "_fake":
+            self._admin(method, segments[1:], body)
+            return
+        is_dt = len(segments) == 3 and segments[1] == "dt"
+        decision = self.server.faults.decide(time.monotonic(), is_dt)
+        if decision.delay:
+            time.sleep(decision.delay)
+        fault = decision.kind if decision.kind != "slow" else "slow"
+        if decision.kind == "reset":
+            self.server.stats.record(method, self.path, "reset", 0, fault)
+            self._reset()
+            return
+        if decision.kind == "rate_limit":
+            self.server.stats.record_429(self.path, decision.retry_after)
+            self._send(
+                Response(429, "Too Many Requests", "text/plain; charset=UTF-8", "rate_limit"),
+                method,
+                fault,
+                {"Retry-After": str(decision.retry_after)},
+            )
+            return
+        if decision.kind == "server_error":
+            self._send(
+                Response(
+                    decision.status, "<html><body><h1>Server Error</h1></body></html>", kind="server_error"
+                ),
+                method,
+                fault,
+            )
+            return
+        slug = segments[0] if segments else ""
+        if decision.kind == "error_page":
+            text = f"Maaf, terjadi error pada aplikasi SPSE. Kode Error: {decision.error_code}"
+            self._send(
+                self.server.site.message(slug, 200, "Terjadi Kesalahan", text, "error_page"), method, fault
+            )
+            return
+        response, headers = self._route(method, segments, body, decision)
+        self._send(response, method, fault, headers, decision if decision.kind == "truncate" else None)
+
+    def _read_body(self) -> bytes:
+        """The request body (Content-Length only)."""
+        length = int(self.headers.get("Content-Length") or 0)
+        return self.rfile.read(length) if length else b""
+
+    def _route(
+        self, method: str, segments: list[str], body: bytes, decision: Decision
+    ) -> tuple[Response, dict[str, str]]:
+        """The normal answer for a slug path."""
+        site = self.server.site
+        if not segments or segments[0] not in self.server.world.slugs:
+            return Response(404, "<html><body>404 Not Found</body></html>", kind="unknown_slug"), {}
+        slug, rest = segments[0], segments[1:]
+        if len(rest) == 1 and rest[0] in PAGE_LIST and method == "GET":
+            return self._listing(slug, PAGE_LIST[rest[0]])
+        if len(rest) == 2 and rest[0] == "dt" and rest[1] in ENDPOINT_LIST and method == "POST":
+            return self._datatable(slug, ENDPOINT_LIST[rest[1]], body, decision), {}
+        route = None
+        if len(rest) == 3 and (rest[0], rest[2]) in DETAIL_ROUTES:
+            route = (*DETAIL_ROUTES[(rest[0], rest[2])], rest[1])
+        elif len(rest) == 2 and rest[0] == "darurat" and rest[1] in DARURAT_ROUTES:
+            route = ("darurat", DARURAT_ROUTES[rest[1]], self.query.get("id", ""))
+        if route is None:
+            return Response(404, site.not_found(slug).body, kind="unknown_path"), {}
+        if not self.headers.get("Referer"):
+            return site.message(slug, 403, "Akses Ditolak!", "Akses Ditolak!", "forbidden"), {}
+        return site.detail(slug, *route), {}
+
+    def _listing(self, slug: str, kind: str) -> tuple[Response, dict[str, str]]:
+        """Listing page: open/reuse the session, set the cookie, put the token in the JS."""
+        tahun = self.query.get("tahun", "")
+        year = int(tahun) if tahun.isdigit() else self.server.world.year
+        session = self.server.open_session(slug, _cookie_token(self.headers.get("Cookie")))
+        value = f"{session.id}-___AT={session.token}&___TS={int(time.time() * 1000)}&___ID={uuid.uuid4()}"
+        cookie = f"SPSE_SESSION={value}; Path=/{slug}; HttpOnly"
+        body = self.server.site.listing(slug, kind, year, session.token)
+        return Response(200, body, kind="listing"), {"Set-Cookie": cookie}
+
+    def _datatable(self, slug: str, kind: str, body: bytes, decision: Decision) -> Response:
+        """A /dt/ POST: 403 for the snake_case field, login page for a bad token, else JSON."""
+        form = dict(self.query)
+        form.update(
+            {k: v[-1] for k, v in parse_qs(body.decode("utf-8", "replace"), keep_blank_values=True).items()}
+        )
+        if "authenticityToken" not in form and "authenticity_token" in form:
+            return self.server.site.message(slug, 403, "Akses Ditolak!", "Akses Ditolak!", "forbidden")
+        token = form.get("authenticityToken", "")
+        if decision.kind == "token_expiry":
+            self.server.expire(token)
+        if not self.server.valid(slug, token, _cookie_token(self.headers.get("Cookie"))):
+            body_html = self.server.site.render(
+                "login.html", slug, title="Login", token=secrets.token_hex(20)
+            )
+            return Response(200, body_html, kind="login")
+        answer = self.server.site.datatable(slug, kind, form, self.server.shuffle_rng())
+        return Response(200, json.dumps(answer, ensure_ascii=False), "application/json; charset=UTF-8", "dt")
+
+    def _admin(self, method: str, segments: list[str], body: bytes) -> None:
+        """`GET /_fake/stats`, `GET /_fake/truth`, `POST /_fake/day?n=N` (or `?by=K`)."""
+        server = self.server
+        what = segments[0] if segments else ""
+        if what == "stats" and method == "GET":
+            text, ctype = json.dumps(server.stats.snapshot()), "application/json"
+        elif what == "truth" and method == "GET":
+            text = "".join(dumps_record(r) + "\n" for r in truth_records(server.world, server.base_url))
+            ctype = "application/x-ndjson; charset=UTF-8"
+        elif what == "day" and method == "POST":
+            day = (
+                int(self.query["n"])
+                if "n" in self.query
+                else server.world.day + int(self.query.get("by", "1"))
+            )
+            server.world.set_day(day)
+            text, ctype = json.dumps({"day": server.world.day}), "application/json"
+        else:
+            self._send(Response(404, "unknown admin endpoint", "text/plain", "admin"), method, None)
+            return
+        self._send(Response(200, text, ctype, "admin"), method, None)
+
+    def _send(
+        self,
+        response: Response,
+        method: str,
+        fault: str | None,
+        headers: dict[str, str] | None = None,
+        truncate: Decision | None = None,
+    ) -> None:
+        """Write the answer (cut short for a truncation fault) and record it."""
+        data = response.body.encode("utf-8")
+        cut = data[: max(1, len(data) // 3)] if truncate else data
+        self.send_response(response.status)
+        self.send_header("Content-Type", response.content_type)
+        length = len(data) if truncate and not truncate.honest_length else len(cut)
+        self.send_header("Content-Length", str(length))
+        for name, value in (headers or {}).items():
+            self.send_header(name, value)
+        if truncate and not truncate.honest_length:
+            self.send_header("Connection", "close")
+            self.close_connection = True
+        self.end_headers()
+        if method != "HEAD":
+            with contextlib.suppress(OSError):
+                self.wfile.write(cut)
+        self.server.stats.record(method, self.path, response.kind, response.status, fault)
+
+    def _reset(self) -> None:
+        """Drop the connection without a response (RST where the OS allows)."""
+        self.close_connection = True
+        try:
+            self.connection.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+            self.connection.shutdown(socket.SHUT_RDWR)
+        except OSError:
+            pass
+
+
+def serve_in_thread(server: FakeSpseServer) -> threading.Thread:
+    """Run `serve_forever` in a daemon thread; stop with `server.shutdown()`."""
+    thread = threading.Thread(target=server.serve_forever, name="fake-spse", daemon=True)
+    thread.start()
+    return thread

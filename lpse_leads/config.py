@@ -225,6 +225,9 @@ def _reimport(value: Any, key: str) -> str:
         return _time(text, key)
     if len(text.split()) != 5:
         raise UserError(f"{key}: {text!r} is neither HH:MM nor a 5-field cron expression")
+    if re.search(r"\d", text.split()[4]):
+        # APScheduler 3 counts weekdays from Monday = 0, crontab from Sunday = 0: names are unambiguous.
+        raise UserError(f"{key}: {text!r}: write the day of week as names (mon-fri, sun), not numbers")
     from apscheduler.triggers.cron import CronTrigger
 
     try:

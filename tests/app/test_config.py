@@ -87,6 +87,7 @@ def test_smtp_password_is_never_shown(tmp_path):
         ('[mail]\nsmtp_url = "http://u:pw@host"\n', "mail.smtp_url: 'http://u:***@host' is not an smtp://"),
         ('[schedule]\ntime = "25:00"\n', "schedule.time: '25:00' is not a time of day"),
         ('[schedule]\nregistry_reimport = "0 5 * *"\n', "schedule.registry_reimport"),
+        ('[schedule]\nregistry_reimport = "0 5 * * 1"\n', "day of week as names"),
         ('[crawl]\nyears = [1999]\n', "crawl.years: 1999 is not a plausible fiscal year"),
         ('[crawl]\nfull = "maybe"\n', "crawl.full: expected true or false"),
         ('[data]\ndatabase_url = "mysql://x/y"\n', "data.database_url"),

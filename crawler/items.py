@@ -1,0 +1,111 @@
+"""Typed items the SPSE spider yields, their natural key, and the list-row fingerprint.
+
+`PackageItem` carries the full package record of docs/package-format.md (the same shape as
+`--jsonl`, the fake's truth and the DB export); `ListSeenItem` says "this package is still
+listed and its list row did not change", so the store can bump `last_seen` without any
+detail request. Both share one natural key, `(site, code)`, computed by `package_key`.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Mapping
+from dataclasses import dataclass, field, fields
+from decimal import Decimal
+from typing import Any
+
+__all__ = ["ListSeenItem", "PackageItem", "list_fingerprint", "package_key", "package_record"]
+
+
+@dataclass
+class PackageItem:
+    """One construction package as read from its list row and detail pages.
+
+    Optional values that the pages do not show stay `None` and are left out of the record
+    (never guessed); list-valued fields are always present, possibly empty. Money is Decimal.
+    """
+
+    site: str
+    list: str
+    code: str
+    name: str | None = None
+    flags: list[str] = field(default_factory=list)
+    stage: str | None = None
+    agency: str | None = None
+    work_unit: str | None = None
+    category: str | None = None
+    method: str | None = None
+    fiscal_year: int | None = None
+    funding_source: str | None = None
+    budget_value: Decimal | None = None
+    estimate_value: Decimal | None = None
+    contract_value: Decimal | None = None
+    realised_value: Decimal | None = None
+    locations: list[str] = field(default_factory=list)
+    qualification: str | None = None
+    winners: list[dict[str, Any]] = field(default_factory=list)
+    contract_winners: list[dict[str, Any]] = field(default_factory=list)
+    stages: list[dict[str, Any]] = field(default_factory=list)
+
+
+@dataclass
+class ListSeenItem:
+    """A package still in its list whose row fingerprint matches the stored one (no detail fetched)."""
+
+    site: str
+    list: str
+    code: str
+    fingerprint: str
+
+
+PACKAGE_FIELDS: tuple[str, ...] = tuple(f.name for f in fields(PackageItem))
+
+
+def package_key(item: PackageItem | ListSeenItem | Mapping[str, Any]) -> tuple[str, str]:
+    """The natural key `(site, code)` of a package item, a ListSeenItem or a record dict."""
+    if isinstance(item, Mapping):
+        return (item["site"], item["code"])
+    return (item.site, item.code)
+
+
+def package_record(item: PackageItem) -> dict[str, Any]:
+    """The record of docs/package-format.md: absent optional values left out, lists always present."""
+    record: dict[str, Any] = {}
+    for name in PACKAGE_FIELDS:
+        value = getattr(item, name)
+        if value is None:
+            continue
+        record[name] = [dict(v) if isinstance(v, Mapping) else v for v in value] if isinstance(
+            value, list
+        ) else value
+    return record
+
+
+def _money_text(value: Any) -> str:
+    """A stable text for an amount: `750.9E+6`, `750900000` and `750900000.00` all agree."""
+    if value is None or value == "":
+        return ""
+    amount = value if isinstance(value, Decimal) else Decimal(str(value))
+    return format(amount.normalize(), "f")
+
+
+def list_fingerprint(row: Mapping[str, Any]) -> str:
+    """A stable hash of the list-row fields that signal a change worth re-reading the details.
+
+    Covers stage, name + badge flags, the rounded HPS/pagu and the contract value column; a
+    package whose fingerprint is unchanged since the last crawl needs no detail request.
+    `row` is a row of `crawler.parsers.parse_list`. 16 hex digits (64 bits) are plenty per site.
+    """
+    approximate = row.get("estimate_value")
+    if approximate is None:
+        approximate = row.get("budget_value")
+    parts = [
+        row.get("stage") or "",
+        row.get("name") or "",
+        sorted(row.get("flags") or []),
+        _money_text(approximate),
+        _money_text(row.get("contract_value")),
+    ]
+    digest = hashlib.sha256(json.dumps(parts, ensure_ascii=False).encode("utf-8"))
+    return digest.hexdigest()[:16]

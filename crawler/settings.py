@@ -1,0 +1,111 @@
+"""Scrapy settings for the lpse-leads crawler, with the reason for every change.
+
+Defaults are polite for the real national host `spse.inaproc.id`, which serves about 600
+LPSE slugs: all of them share Scrapy's default per-host download slot, so the limits below
+are one budget for the whole host (we deliberately do NOT give each slug its own slot).
+For a local fake SPSE, lift politeness on the command line (see crawler/README.md).
+Each line says the Scrapy default it replaces.
+"""
+
+from __future__ import annotations
+
+import os
+
+BOT_NAME = "lpse_leads"
+
+SPIDER_MODULES = ["crawler.spiders"]
+NEWSPIDER_MODULE = "crawler.spiders"
+
+# Name the project and a contact so an LPSE operator can tell who we are and reach us
+# (default "Scrapy/2.19 (+https://scrapy.org)").
+# The contact comes from the environment (LPSE_LEADS_CONTACT: an e-mail or URL of the operator).
+USER_AGENT = "lpse-leads/0.1 (construction tender monitor for BPJS Ketenagakerjaan; contact: {})".format(
+    os.getenv("LPSE_LEADS_CONTACT", "not configured")
+)
+
+# robots.txt: obeyed (default False; the startproject template says True). What the LPSE
+# robots.txt files allow is not known yet (docs/spse-protocol.md §10), so we follow them;
+# the fake SPSE answers 404 for /robots.txt, which Scrapy reads as "allow everything".
+ROBOTSTXT_OBEY = True
+
+# --- Politeness: one shared budget per host --------------------------------------------
+# Default 16. Several hosts (legacy lpse.<x>.go.id sites) may be crawled at once.
+CONCURRENT_REQUESTS = 8
+# Default 8. The national host serves ~600 slugs through this one per-host slot.
+CONCURRENT_REQUESTS_PER_DOMAIN = 2
+# Default 0. About one request per second per host, as other SPSE clients do successfully.
+DOWNLOAD_DELAY = 1.0
+# DOWNLOAD_DELAY_JITTER stays at its default 0.5 (delay varies ±50%).
+
+# Default False. Back off further when the host slows down; never faster than DOWNLOAD_DELAY.
+AUTOTHROTTLE_ENABLED = True
+# Default 5.0. Start at a moderate pace; AutoThrottle adapts from there.
+AUTOTHROTTLE_START_DELAY = 2.0
+# Default 60.0 (kept explicit): the longest delay AutoThrottle may set.
+AUTOTHROTTLE_MAX_DELAY = 60.0
+# Default 1.0 (kept explicit): about one request in flight per host on average.
+AUTOTHROTTLE_TARGET_CONCURRENCY = 1.0
+
+# Default True (kept explicit): the DataTables token is tied to the SPSE_SESSION cookie.
+COOKIES_ENABLED = True
+
+# Default 180. SPSE pages are small; a stuck request should be retried sooner.
+DOWNLOAD_TIMEOUT = 60
+
+# --- Retries ----------------------------------------------------------------------------
+# Default True (kept explicit). Retries go through crawler.middlewares.SpseDownloaderMiddleware,
+# which replaces Scrapy's RetryMiddleware and adds exponential backoff and Retry-After.
+RETRY_ENABLED = True
+# Default 2. SPSE hosts answer transient 5xx and reset connections now and then.
+RETRY_TIMES = 3
+# Default [500, 502, 503, 504, 522, 524, 408, 429] (kept): 429 is handled with Retry-After.
+RETRY_HTTP_CODES = [500, 502, 503, 504, 522, 524, 408, 429]
+
+DOWNLOADER_MIDDLEWARES = {
+    # Replaced by SpseDownloaderMiddleware at the same position (default 550).
+    "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
+    "crawler.middlewares.SpseDownloaderMiddleware": 550,
+}
+
+# --- lpse-leads settings (read by the components named) ---------------------------------
+# SpseSpider: rows per DataTables page (docs: 100–500 accepted; 100 as pyproc does).
+LPSE_DT_PAGE_LENGTH = 100
+# SpseSpider: which lists to read per site.
+LPSE_LISTS = ["tender", "non_tender", "darurat"]
+# SpseSpider: re-GETs of the listing page when a list call answers HTML instead of JSON.
+LPSE_TOKEN_REFRESH_TIMES = 2
+# SpseSpider: dotted path of `loader(settings, sites) -> Mapping[(site, code), fingerprint]`
+# giving the list-row fingerprints stored by the last crawl (incremental crawl); None
+# fetches every package's details. Implemented by the pipeline/store side.
+LPSE_STATE_LOADER = None
+# SpseDownloaderMiddleware: first retry waits this many seconds, doubling per retry ...
+LPSE_RETRY_BACKOFF_BASE = 2.0
+# ... up to this many seconds.
+LPSE_RETRY_BACKOFF_MAX = 120.0
+# SpseDownloaderMiddleware: a Retry-After longer than this (seconds) stops the host.
+LPSE_RETRY_AFTER_MAX = 900.0
+# SpseDownloaderMiddleware: the host's slot delay is raised to at least this after a 429/503.
+LPSE_RATE_LIMIT_SLOT_DELAY = 5.0
+# SpseDownloaderMiddleware: retries of a 403 "Akses Ditolak" on an announcement page.
+LPSE_ACCESS_DENIED_RETRY_TIMES = 1
+# SpseDownloaderMiddleware: this many 403/429 in a row from one host stop the crawl of it.
+LPSE_BLOCK_THRESHOLD = 10
+
+# --- Output -----------------------------------------------------------------------------
+# `lpse-leads crawl --jsonl FILE` (or `scrapy crawl spse -O FILE:lpsejsonl`) writes one
+# domain.jsonio record per PackageItem, money as exact JSON numbers.
+FEED_EXPORTERS = {"lpsejsonl": "crawler.exporters.PackageJsonLinesExporter"}
+# Default "utf-8" only for json; records are UTF-8 everywhere.
+FEED_EXPORT_ENCODING = "utf-8"
+
+# Item pipelines: the pipeline/ room owns this chain and adds it here, spaced by hundreds:
+# validate 100, normalise 200, dedup 300, store 400. The JSON-lines output is a feed
+# exporter, not a pipeline, so it needs no place in this order.
+ITEM_PIPELINES: dict[str, int] = {}
+
+# Default (kept explicit): the asyncio reactor, needed by the coroutine middleware.
+TWISTED_REACTOR = "twisted.internet.asyncioreactor.AsyncioSelectorReactor"
+# Default "INFO"; kept, the crawl command prints a summary at the end.
+LOG_LEVEL = "INFO"
+# Default True; no telnet console on a crawler that runs unattended.
+TELNETCONSOLE_ENABLED = False

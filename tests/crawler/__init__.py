@@ -1,0 +1,1 @@
+"""Tests of the Scrapy side of the crawler: protocol, items, middleware, spider, crawl command."""

@@ -1,0 +1,59 @@
+"""`lpse-leads fake-spse`: run the fake SPSE host until SIGTERM/SIGINT, optionally writing its truth."""
+
+from __future__ import annotations
+
+import argparse
+import signal
+import threading
+from pathlib import Path
+from typing import Any
+
+from lpse_leads.errors import UserError
+
+
+def register(subparsers: Any) -> None:
+    """Add the `fake-spse` command."""
+    p = subparsers.add_parser("fake-spse", help="serve a fake SPSE host (for tests and benchmarks)")
+    p.add_argument("--port", type=int, default=0, help="port on 127.0.0.1 (0: any free port)")
+    p.add_argument("--slug", action="append", required=True, help="an LPSE slug to serve (repeatable)")
+    p.add_argument("--packages", type=int, default=200, help="packages per slug on day 0")
+    p.add_argument("--seed", type=int, default=0)
+    p.add_argument("--year", type=int, default=2026)
+    p.add_argument("--day", type=int, default=0, help="days after day 0 (stages advance, packages appear)")
+    p.add_argument("--faults", default="none", choices=("none", "flaky", "hostile"))
+    p.add_argument("--truth", type=Path, help="write the expected records (JSON lines) to this file")
+    p.set_defaults(func=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    """Start the server, print its URLs, write the truth, and wait for a stop signal."""
+    from domain.jsonio import dumps_record
+    from fake_spse import FakeSpse
+
+    if args.packages < 0 or args.day < 0:
+        raise UserError("--packages and --day must be ≥ 0")
+    try:
+        fake = FakeSpse(
+            slugs=args.slug,
+            packages=args.packages,
+            seed=args.seed,
+            year=args.year,
+            day=args.day,
+            faults=args.faults,
+            port=args.port,
+        )
+    except OSError as exc:
+        raise UserError(f"cannot listen on 127.0.0.1:{args.port}: {exc}") from exc
+    stop = threading.Event()
+    for sig in (signal.SIGTERM, signal.SIGINT):
+        signal.signal(sig, lambda *_: stop.set())
+    with fake:
+        if args.truth:
+            with args.truth.open("w", encoding="utf-8") as out:
+                for record in fake.truth():
+                    out.write(dumps_record(record) + "\n")
+        for slug in args.slug:
+            print(fake.base_url(slug), flush=True)
+        print(f"admin: {fake.url}/_fake/stats", flush=True)
+        stop.wait()
+    return 0

@@ -1,0 +1,102 @@
+"""Per-lead facts computed from the package record: value basis, JKK/JKM estimate, signing date, deadline.
+
+The value comes from the best SPSE figure available (``domain.contribution.VALUE_BASIS_ORDER``: contract
+value, the winner's negotiated, corrected and offer values, HPS, pagu) and always says which one it
+was. The registration clock starts at the contract: SPSE publishes no SPK date, so the start of the
+"Penandatanganan Kontrak" schedule stage is the proxy (bpjs-jakon-rules.md §5.1); the deadline is 14
+working days after it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any, Literal
+
+from domain.contribution import VALUE_BASIS_ORDER, best_value, estimate_contribution
+from domain.workdays import days_overdue, registration_deadline
+
+#: The schedule stage whose start is used as the contract (SPK) date, compared case/space-insensitively.
+SIGNING_STAGE = "penandatanganan kontrak"
+#: Winner keys that can serve as a value basis (the package-level keys are contract, HPS and pagu).
+WINNER_VALUE_KEYS: tuple[str, ...] = ("contract_value", "negotiated_value", "corrected_value", "offer_value")
+
+Stage = Literal["contract", "winner", "pre_award"]
+
+
+@dataclass(frozen=True)
+class LeadEstimate:
+    """What a lead says about money and time; None where the package does not tell."""
+
+    value: Decimal | None
+    value_basis: str | None
+    jkk: Decimal | None
+    jkm: Decimal | None
+    total: Decimal | None
+    signed_on: dt.date | None
+    deadline: dt.date | None
+    days_overdue: int | None
+    stage: Stage
+
+
+def value_candidates(record: Mapping[str, Any]) -> dict[str, Decimal | None]:
+    """Every basis of ``VALUE_BASIS_ORDER`` from a package record: package values, then winners' values.
+
+    The contract value is the package's own (list column) or else the first contract winner's; winner
+    values come from the first winner (contract winners first) that has them.
+    """
+    winners = list(record.get("contract_winners") or []) + list(record.get("winners") or [])
+    found: dict[str, Decimal | None] = {key: None for key in VALUE_BASIS_ORDER}
+    for key in WINNER_VALUE_KEYS:
+        found[key] = next((w[key] for w in winners if w.get(key) is not None), None)
+    if record.get("contract_value") is not None:
+        found["contract_value"] = record["contract_value"]
+    found["estimate_value"] = record.get("estimate_value")
+    found["budget_value"] = record.get("budget_value")
+    return found
+
+
+def stage_date(value: str | None) -> dt.date | None:
+    """The WIB calendar date of a stage datetime (``2026-02-06T16:05:00+07:00`` or ``2026-02-06``)."""
+    if not value:
+        return None
+    return dt.date.fromisoformat(value[:10])
+
+
+def contract_signed_on(stages: Iterable[Mapping[str, Any]]) -> dt.date | None:
+    """Start date of the "Penandatanganan Kontrak" stage, or None when the schedule lacks it."""
+    for stage in stages:
+        if " ".join(str(stage.get("name", "")).split()).lower() == SIGNING_STAGE:
+            return stage_date(stage.get("start"))
+    return None
+
+
+def lead_stage(record: Mapping[str, Any]) -> Stage:
+    """``contract`` when a contract is published, ``winner`` when a winner is named, else ``pre_award``."""
+    if record.get("contract_winners") or record.get("contract_value") is not None:
+        return "contract"
+    if record.get("winners"):
+        return "winner"
+    return "pre_award"
+
+
+def estimate_lead(record: Mapping[str, Any], today: dt.date) -> LeadEstimate:
+    """Value basis, JKK/JKM/total, signing date, deadline and days overdue for one package record."""
+    chosen = best_value(value_candidates(record))
+    value, basis = chosen if chosen is not None else (None, None)
+    contribution = estimate_contribution(value) if value is not None and value >= 0 else None
+    signed_on = contract_signed_on(record.get("stages") or [])
+    deadline = registration_deadline(signed_on) if signed_on else None
+    return LeadEstimate(
+        value=value,
+        value_basis=basis,
+        jkk=contribution.jkk if contribution else None,
+        jkm=contribution.jkm if contribution else None,
+        total=contribution.total if contribution else None,
+        signed_on=signed_on,
+        deadline=deadline,
+        days_overdue=days_overdue(deadline, today) if deadline else None,
+        stage=lead_stage(record),
+    )

@@ -1,0 +1,86 @@
+"""Comparable forms of project and company names, for matching packages against the registry.
+
+The registry is typed by people: "PT. Karya Abadi, Tbk" vs "KARYA ABADI PT", "Pemb. Jalan Desa" vs
+"Pembangunan Jalan Desa". Both sides are reduced to the same token form (upper case, punctuation
+gone, legal forms dropped from company names, common abbreviations expanded) so rapidfuzz's token
+scorers see the same words.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+_NON_WORD = re.compile(r"[^0-9A-Z]+")
+
+#: Company legal forms and decorations that say nothing about which company it is.
+LEGAL_FORMS: frozenset[str] = frozenset(
+    {"PT", "CV", "TBK", "PERSERO", "PERSEROAN", "TERBATAS", "UD", "FA", "FIRMA", "KOPERASI", "PD", "PERUM"}
+)
+
+#: Abbreviations seen in SPSE package names and registry entries → full word (after upper-casing).
+ABBREVIATIONS: dict[str, str] = {
+    "PEMB": "PEMBANGUNAN",
+    "PEMBANG": "PEMBANGUNAN",
+    "PBGN": "PEMBANGUNAN",
+    "REHAB": "REHABILITASI",
+    "REHABILITASI": "REHABILITASI",
+    "PENINGK": "PENINGKATAN",
+    "PENINGKT": "PENINGKATAN",
+    "PEML": "PEMELIHARAAN",
+    "PEMEL": "PEMELIHARAAN",
+    "PELEB": "PELEBARAN",
+    "KAB": "KABUPATEN",
+    "KEC": "KECAMATAN",
+    "KEL": "KELURAHAN",
+    "DS": "DESA",
+    "JL": "JALAN",
+    "JLN": "JALAN",
+    "GD": "GEDUNG",
+    "SAL": "SALURAN",
+    "JMB": "JEMBATAN",
+    "JEMB": "JEMBATAN",
+    "KNT": "KANTOR",
+    "LANJ": "LANJUTAN",
+    "LANJT": "LANJUTAN",
+    "PKJ": "PEKERJAAN",
+    "PEK": "PEKERJAAN",
+    "KONST": "KONSTRUKSI",
+    "PENGAW": "PENGAWASAN",
+    "PERENC": "PERENCANAAN",
+}
+
+#: Small words that carry no identity in project names.
+STOPWORDS: frozenset[str] = frozenset(
+    {"DAN", "DI", "KE", "YANG", "UNTUK", "PADA", "DARI", "TA", "THN", "TAHUN"}
+)
+
+
+def _ascii_upper(text: str) -> str:
+    """Upper-case ASCII with accents folded (registry tools sometimes add them)."""
+    return unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii").upper()
+
+
+def tokens(text: str | None) -> list[str]:
+    """Upper-case words of ``text``, punctuation removed; ``PT.``, ``P.T.`` and ``PT`` all become ``PT``."""
+    if not text:
+        return []
+    upper = _ascii_upper(text)
+    upper = re.sub(r"\b([A-Z])\.(?=[A-Z]\.)", r"\1", upper)  # P.T. → PT.
+    return [t for t in _NON_WORD.split(upper) if t]
+
+
+def company_key(name: str | None) -> str:
+    """A company name as sorted words without legal forms: ``PT. Karya Abadi Tbk`` → ``ABADI KARYA``."""
+    words = [t for t in tokens(name) if t not in LEGAL_FORMS]
+    return " ".join(sorted(words))
+
+
+def project_tokens(name: str | None) -> list[str]:
+    """A project name's words, abbreviations expanded, stopwords dropped (order kept)."""
+    return [ABBREVIATIONS.get(t, t) for t in tokens(name) if t not in STOPWORDS]
+
+
+def project_key(name: str | None) -> str:
+    """The project name in comparable form (words joined by spaces, in the original order)."""
+    return " ".join(project_tokens(name))

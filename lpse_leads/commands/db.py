@@ -1,0 +1,111 @@
+"""`lpse-leads db upgrade` and `lpse-leads db stats [--json]`: the lead database's schema and size.
+
+`upgrade` is how a PostgreSQL database gets its schema (SQLite files are upgraded by any
+command that needs them). `stats` shows rows per table, packages per site and the last crawl.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+from typing import Any
+
+from sqlalchemy import Engine, func, select
+
+from lpse_leads.dbopt import add_db_argument, open_database
+from pipeline.db import current_revision, head_revision, upgrade
+from pipeline.models import Base, CrawlRun, Package, Site
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:
+    """Add `db upgrade` and `db stats`."""
+    parser = subparsers.add_parser("db", help="the lead database: schema upgrade and statistics")
+    sub = parser.add_subparsers(dest="db_command", metavar="ACTION", required=True)
+    up = sub.add_parser("upgrade", help="apply pending schema migrations (needed for PostgreSQL)")
+    add_db_argument(up)
+    up.set_defaults(func=run_upgrade)
+    st = sub.add_parser("stats", help="rows per table, packages per site, last crawl run")
+    add_db_argument(st)
+    st.add_argument("--json", action="store_true", help="print JSON instead of tables")
+    st.set_defaults(func=run_stats)
+
+
+def run_upgrade(args: argparse.Namespace) -> int:
+    """Migrate to the newest schema and say from where to where."""
+    engine = open_database(args, migrate=False)
+    try:
+        before = current_revision(engine)
+        upgrade(engine)
+        print(f"database {engine.url!r}: schema {before or 'empty'} → {head_revision()}")
+    finally:
+        engine.dispose()
+    return 0
+
+
+def collect_stats(engine: Engine) -> dict[str, Any]:
+    """Rows per table, packages per site and the last crawl run, as plain values."""
+    with engine.connect() as connection:
+        tables = {
+            name: connection.execute(select(func.count()).select_from(table)).scalar_one()
+            for name, table in sorted(Base.metadata.tables.items())
+        }
+        per_site = connection.execute(
+            select(Site.url, func.count(Package.id))
+            .join(Package, Package.site_id == Site.id, isouter=True)
+            .group_by(Site.url)
+            .order_by(Site.url)
+        ).all()
+        run = connection.execute(select(CrawlRun).order_by(CrawlRun.id.desc()).limit(1)).first()
+    last = None
+    if run is not None:
+        r = run
+        last = {
+            "id": r.id,
+            "started_at": r.started_at.isoformat(),
+            "finished_at": r.finished_at.isoformat() if r.finished_at else None,
+            "status": r.status,
+            "sites": r.sites,
+            "year": r.year,
+            "full": r.full,
+            "requests": (r.stats or {}).get("downloader/request_count"),
+            "packages_stored": (r.stats or {}).get("lpse/store/inserted", 0)
+            + (r.stats or {}).get("lpse/store/changed", 0),
+        }
+    return {"tables": tables, "packages_per_site": dict(per_site), "last_crawl_run": last}
+
+
+def run_stats(args: argparse.Namespace) -> int:
+    """Print the statistics (rich tables, or JSON with --json)."""
+    engine = open_database(args, immediate=False)
+    try:
+        stats = collect_stats(engine)
+    finally:
+        engine.dispose()
+    if args.json:
+        print(json.dumps(stats, indent=2, ensure_ascii=False))
+        return 0
+    from rich.console import Console
+    from rich.table import Table
+
+    console = Console()
+    rows = Table(title="rows per table")
+    rows.add_column("table")
+    rows.add_column("rows", justify="right")
+    for name, count in stats["tables"].items():
+        rows.add_row(name, f"{count:,}")
+    console.print(rows)
+    sites = Table(title="packages per site")
+    sites.add_column("site")
+    sites.add_column("packages", justify="right")
+    for url, count in stats["packages_per_site"].items():
+        sites.add_row(url, f"{count:,}")
+    console.print(sites)
+    last = stats["last_crawl_run"]
+    if last is None:
+        console.print("last crawl run: none")
+    else:
+        console.print(
+            f"last crawl run #{last['id']}: {last['status']}, started {last['started_at']}, "
+            f"finished {last['finished_at'] or '-'}, year {last['year']}, sites {', '.join(last['sites'])}"
+        )
+    return 0

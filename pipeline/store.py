@@ -1,0 +1,115 @@
+"""Pipeline 400: store packages in the lead database in batches (one transaction each).
+
+Batches flush by size (`LPSE_STORE_BATCH_SIZE`), by age (`LPSE_STORE_FLUSH_SECONDS`, also
+checked by a timer so a quiet crawl does not hold items) and at close. Each package is stored
+with its list fingerprint in the same transaction (`pipeline.writer`), so the incremental state
+never claims a package that was not written. The crawl is recorded in `crawl_runs`.
+The database URL comes from the `LPSE_LEADS_DB` setting; without one this pipeline is off.
+"""
+
+from __future__ import annotations
+
+import time
+from typing import Any, Self
+
+from scrapy import signals
+from scrapy.crawler import Crawler
+from scrapy.exceptions import CloseSpider, NotConfigured
+from twisted.internet import task
+
+from crawler.items import ListSeenItem, PackageItem, package_record
+from pipeline.db import SchemaNotCurrent, ensure_schema, make_engine
+from pipeline.runs import finish_run, start_run
+from pipeline.state import DB_SETTING
+from pipeline.writer import BatchResult, PackageWriter, SeenPackage
+
+
+class StorePipeline:
+    """Collects package and list-seen items and writes them with `PackageWriter` in batches."""
+
+    def __init__(self, crawler: Crawler, url: str) -> None:
+        self.crawler = crawler
+        self.url = url
+        settings = crawler.settings
+        self.batch_size = settings.getint("LPSE_STORE_BATCH_SIZE", 500)
+        self.flush_seconds = settings.getfloat("LPSE_STORE_FLUSH_SECONDS", 5.0)
+        self.packages: list[tuple[dict[str, Any], str | None]] = []
+        self.seen: list[SeenPackage] = []
+        self.last_flush = time.monotonic()
+        self.writer: PackageWriter | None = None
+        self.run_id: int | None = None
+        self.timer: task.LoopingCall | None = None
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> Self:
+        """Off (NotConfigured) when no database URL is set."""
+        url = crawler.settings.get(DB_SETTING)
+        if not url:
+            raise NotConfigured(f"{DB_SETTING} is not set: packages are not stored")
+        pipeline = cls(crawler, url)
+        crawler.signals.connect(pipeline.spider_closed, signal=signals.spider_closed)
+        return pipeline
+
+    def open_spider(self) -> None:
+        """Open the database (schema current), start the crawl run and the flush timer."""
+        engine = make_engine(self.url)
+        try:
+            ensure_schema(engine)
+        except SchemaNotCurrent as exc:
+            raise CloseSpider(str(exc)) from exc
+        spider = self.crawler.spider
+        sites = list(getattr(spider, "sites", []) or [])
+        year = getattr(spider, "year", None)
+        self.run_id = start_run(engine, sites, year, bool(getattr(spider, "full", False)))
+        self.writer = PackageWriter(engine, run_id=self.run_id)
+        self.timer = task.LoopingCall(self._flush_if_due)
+        self.timer.start(min(1.0, self.flush_seconds), now=False)
+
+    def process_item(self, item: Any) -> Any:
+        """Queue the item; flush when the batch is full or old."""
+        if isinstance(item, PackageItem):
+            self.packages.append((package_record(item), getattr(item, "fingerprint", None)))
+        elif isinstance(item, ListSeenItem):
+            self.seen.append(SeenPackage(item.site, item.code, item.fingerprint))
+        else:
+            return item
+        if len(self.packages) + len(self.seen) >= self.batch_size:
+            self.flush()
+        else:
+            self._flush_if_due()
+        return item
+
+    def _flush_if_due(self) -> None:
+        """Flush when the oldest queued item has waited `flush_seconds`."""
+        if (self.packages or self.seen) and time.monotonic() - self.last_flush >= self.flush_seconds:
+            self.flush()
+
+    def flush(self) -> BatchResult | None:
+        """Write the queued items in one transaction and count what happened."""
+        self.last_flush = time.monotonic()
+        if not (self.packages or self.seen) or self.writer is None:
+            return None
+        packages, seen = self.packages, self.seen
+        self.packages, self.seen = [], []
+        result = self.writer.write(packages, seen)
+        stats = self.crawler.stats
+        if stats is not None:
+            for name in ("inserted", "changed", "unchanged", "seen", "changes"):
+                stats.inc_value(f"lpse/store/{name}", getattr(result, name))
+            stats.inc_value("lpse/store/batches")
+        return result
+
+    def close_spider(self) -> None:
+        """Stop the timer and write what is left (the run is closed at `spider_closed`)."""
+        if self.timer is not None and self.timer.running:
+            self.timer.stop()
+        self.flush()
+
+    def spider_closed(self, reason: str) -> None:
+        """Close the run with Scrapy's finish reason and stats, then release the database."""
+        if self.writer is None or self.run_id is None:
+            return
+        stats = self.crawler.stats
+        values = dict(stats.get_stats()) if stats is not None else {}
+        finish_run(self.writer.engine, self.run_id, reason, values)
+        self.writer.engine.dispose()

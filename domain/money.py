@@ -9,7 +9,7 @@ accepts slang ("goceng"), which would hide garbage; its `format_rupiah` is exact
 from __future__ import annotations
 
 import re
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import ROUND_HALF_UP, Decimal, localcontext
 
 import lokal
 
@@ -44,7 +44,7 @@ def parse_rupiah(text: str) -> Decimal | None:
     if m is None:
         raise ValueError(f"not a rupiah amount: {text!r}")
     value = Decimal(m["int"].replace(".", "") + ("." + m["frac"] if m["frac"] else ""))
-    return -value if m["sign"] else value
+    return value.copy_negate() if m["sign"] else value  # exact; unary minus rounds to 28 digits
 
 
 def parse_short_rupiah(text: str) -> Decimal | None:
@@ -55,13 +55,18 @@ def parse_short_rupiah(text: str) -> Decimal | None:
     m = _SHORT.fullmatch(t)
     if m is None:
         raise ValueError(f"not a short rupiah amount (like '750,9 Jt' or '22,7 M'): {text!r}")
-    amount = Decimal(m["num"].replace(",", ".")) * _UNITS[m["unit"].lower()]
-    return amount.quantize(Decimal(1)) if amount == amount.to_integral_value() else amount
+    number = Decimal(m["num"].replace(",", "."))
+    with localcontext() as ctx:  # exact for any length: room for every digit plus the unit's 12 zeros
+        ctx.prec = len(m["num"]) + 13
+        amount = number * _UNITS[m["unit"].lower()]
+        return amount.quantize(Decimal(1)) if amount == amount.to_integral_value() else amount
 
 
 def format_rupiah(value: Decimal) -> str:
     """The SPSE detail-page form, always with sen: `Rp. 49.802.888.461,02`."""
-    body = lokal.format_rupiah(value, decimals=True, symbol=False)
+    with localcontext() as ctx:  # lokal rounds to sen in the current context: give it every digit
+        ctx.prec = max(ctx.prec, len(Decimal(value).as_tuple().digits) + abs(Decimal(value).adjusted()) + 3)
+        body = lokal.format_rupiah(value, decimals=True, symbol=False)
     if body.startswith("-"):
         return "-Rp. " + body[1:]
     return "Rp. " + body

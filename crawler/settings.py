@@ -101,7 +101,18 @@ FEED_EXPORT_ENCODING = "utf-8"
 # Item pipelines: the pipeline/ room owns this chain and adds it here, spaced by hundreds:
 # validate 100, normalise 200, dedup 300, store 400. The JSON-lines output is a feed
 # exporter, not a pipeline, so it needs no place in this order.
-ITEM_PIPELINES: dict[str, int] = {}
+ITEM_PIPELINES: dict[str, int] = {
+    "pipeline.validate.ValidatePipeline": 100,
+    "pipeline.normalise.NormalisePipeline": 200,
+    "pipeline.dedup.DeduplicatePipeline": 300,
+    "pipeline.store.StorePipeline": 400,
+}
+# StorePipeline and pipeline.state: the lead database URL (`lpse-leads crawl --db` sets it);
+# unset → nothing is stored and every package is read in full.
+LPSE_LEADS_DB = os.getenv("LPSE_LEADS_DB")
+# StorePipeline: packages per transaction, and the longest a queued package waits (seconds).
+LPSE_STORE_BATCH_SIZE = 500
+LPSE_STORE_FLUSH_SECONDS = 5.0
 
 # Default (kept explicit): the asyncio reactor, needed by the coroutine middleware.
 TWISTED_REACTOR = "twisted.internet.asyncioreactor.AsyncioSelectorReactor"

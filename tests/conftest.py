@@ -89,8 +89,15 @@ def db_url(request, tmp_path):
             connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
 
 
-@pytest.fixture(autouse=True)
-def _isolated_data_home(tmp_path_factory, monkeypatch):
-    """Commands run by tests (and their subprocesses) keep their default database in a temp folder."""
-    monkeypatch.setenv("LPSE_LEADS_HOME", str(tmp_path_factory.mktemp("lpse-home")))
-    monkeypatch.delenv("LPSE_LEADS_DB", raising=False)
+@pytest.fixture(scope="session", autouse=True)
+def _isolated_data_home(tmp_path_factory):
+    """Commands run by tests (and their subprocesses) keep their default database in a temp folder.
+
+    Session-scoped so module-scoped crawl fixtures get it too; a developer's ./var and
+    LPSE_LEADS_DB are never touched by the test suite.
+    """
+    patch = pytest.MonkeyPatch()
+    patch.setenv("LPSE_LEADS_HOME", str(tmp_path_factory.mktemp("lpse-home")))
+    patch.delenv("LPSE_LEADS_DB", raising=False)
+    yield
+    patch.undo()

@@ -14,6 +14,7 @@ import os
 from pathlib import Path
 from typing import Any
 
+from lpse_leads.dbopt import add_db_argument, open_database, resolve_db_url
 from lpse_leads.errors import UserError
 
 #: Stats keys (prefixes) written by --stats and shown in the summary.
@@ -39,6 +40,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser.add_argument("--jsonl", type=Path, metavar="FILE", help="write one JSON record per package")
     parser.add_argument("--stats", type=Path, metavar="FILE", help="write the crawl's stats as JSON")
     parser.add_argument("--full", action="store_true", help="ignore the incremental state; read all")
+    add_db_argument(parser)
     parser.add_argument(
         "-s",
         "--set",
@@ -80,6 +82,9 @@ def run(args: argparse.Namespace) -> int:
     except ValueError as exc:
         raise UserError(str(exc)) from None
     settings = _settings(args.set, args.jsonl)
+    open_database(args).dispose()  # schema made current first (SQLite); PostgreSQL: one-line UserError
+    settings.set("LPSE_LEADS_DB", resolve_db_url(args), priority="cmdline")
+    settings.set("LPSE_STATE_LOADER", "pipeline.state.load_fingerprints", priority="project")
 
     from scrapy.crawler import AsyncCrawlerProcess
 

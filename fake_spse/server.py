@@ -165,6 +165,7 @@ class Handler(BaseHTTPRequestHandler):
 
     server: FakeSpseServer
     protocol_version = "HTTP/1.1"
+    disable_nagle_algorithm = True  # headers and body go out in separate writes; no 40 ms ACK stalls
     server_version = "nginx"
     sys_version = ""
 

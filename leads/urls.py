@@ -1,0 +1,20 @@
+"""Where an officer reads a package: its announcement page on its own SPSE site."""
+
+from __future__ import annotations
+
+from urllib.parse import quote
+
+#: Announcement page per DataTables list, after the site base URL ({code} is the package code).
+ANNOUNCEMENT_PATHS: dict[str, str] = {
+    "tender": "/lelang/{code}/pengumumanlelang",
+    "non_tender": "/nontender/{code}/pengumumanpl",
+    "darurat": "/darurat/pengumumandarurat?id={code}",
+}
+
+
+def announcement_url(site: str, list_name: str | None, code: str) -> str:
+    """The announcement page of package ``code`` on ``site``; the site itself for an unknown list."""
+    path = ANNOUNCEMENT_PATHS.get(list_name or "")
+    if path is None:
+        return site
+    return site.rstrip("/") + path.format(code=quote(code, safe=""))

@@ -13,6 +13,20 @@ import re
 import lxml.html
 
 _WHITESPACE = re.compile(r"\s+")
+#: Characters lxml refuses in a string ("All strings must be XML compatible"): C0 controls, U+FFFE/F.
+_CONTROLS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+_CHAR_REF = re.compile(r"&#(?:[xX](?P<hex>[0-9a-fA-F]+)|(?P<dec>[0-9]+));?")
+
+
+def _without_controls(fragment: str) -> str:
+    """Control characters, written raw or as a character reference (`&#1;`), replaced by a space."""
+
+    def ref(m: re.Match[str]) -> str:
+        code = int(m["hex"], 16) if m["hex"] else int(m["dec"])
+        refused = (code < 0x20 and code not in (0x09, 0x0A, 0x0D)) or code in (0xFFFE, 0xFFFF)
+        return " " if refused else m.group(0)
+
+    return _CONTROLS.sub(" ", _CHAR_REF.sub(ref, fragment))
 
 
 def clean_text(s: str) -> str:
@@ -45,7 +59,9 @@ def split_badges(html_fragment: str) -> tuple[str, list[str]]:
 
     `Lampu &amp; Passbox <span class='badge badge-warning'>Tender Batal</span>`
     → `("Lampu & Passbox", ["Tender Batal"])`.
+    Control characters count as whitespace (lxml refuses them, and they are never part of a name).
     """
-    if not html_fragment or not html_fragment.strip():
+    fragment = _without_controls(html_fragment or "")
+    if not fragment.strip():
         return "", []
-    return split_badges_element(lxml.html.fragment_fromstring(html_fragment, create_parent="div"))
+    return split_badges_element(lxml.html.fragment_fromstring(fragment, create_parent="div"))

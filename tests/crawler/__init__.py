@@ -1,1 +1,0 @@
-"""Tests of the Scrapy side of the crawler: protocol, items, middleware, spider, crawl command."""

@@ -120,3 +120,5 @@ TWISTED_REACTOR = "twisted.internet.asyncioreactor.AsyncioSelectorReactor"
 LOG_LEVEL = "INFO"
 # Default True; no telnet console on a crawler that runs unattended.
 TELNETCONSOLE_ENABLED = False
+# Default True (new in 2.19): no HTTP control port either, for the same reason.
+REMOTE_CONTROL_ENABLED = False

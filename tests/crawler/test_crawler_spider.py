@@ -1,0 +1,245 @@
+"""SpseSpider callbacks with hand-made (synthetic) list JSON and pages: requests, items, stats."""
+
+from __future__ import annotations
+
+import json
+from decimal import Decimal
+from urllib.parse import parse_qs
+
+import pytest
+from scrapy import Request
+from scrapy.http import HtmlResponse, TextResponse
+from scrapy.spidermiddlewares.httperror import HttpError
+from scrapy.utils.test import get_crawler
+from twisted.python.failure import Failure
+
+from crawler.items import ListSeenItem, PackageItem, list_fingerprint
+from crawler.middlewares import PAGE, ErrorPage
+from crawler.parsers import parse_list
+from crawler.protocol import LIST_KINDS
+from crawler.spiders.spse import SpseSpider
+
+SITE = "http://127.0.0.1:9/kota-a"
+TENDER = LIST_KINDS["tender"]
+LISTING = f"{SITE}/lelang?kategoriId=&tahun=2026&instansiId=&rekanan=&kontrak_status=&kontrak_tipe="
+ENDPOINT = f"{SITE}/dt/lelang?rekanan=&tahun=2026&instansiId="
+TOKEN = "0123456789abcdef0123456789abcdef01234567"
+
+
+def tender_row(code: str, category: str, contract: str = "Nilai Kontrak belum dibuat") -> list[str | None]:
+    return [code, "Pembangunan Jalan", "Pemerintah Kota A", "Penetapan Pemenang", "900 Jt",
+            "Pascakualifikasi Satu File", "Tender", "Harga Terendah Sistem Gugur", f"{category} - TA 2026",
+            "5", contract, None, None, "0", "0", None]  # fmt: skip
+
+
+def dt_body(*rows: list[str | None]) -> bytes:
+    return json.dumps(
+        {"draw": "1", "recordsTotal": 2147483647, "recordsFiltered": 2147483647, "data": list(rows)}
+    ).encode()
+
+
+ANNOUNCEMENT = b"""<html><body><div id="main">
+<ul class="nav nav-tabs">
+<li class="nav-item"><a class="nav-link active"
+  href="/kota-a/lelang/1001/pengumumanlelang">Pengumuman</a></li>
+<li class="nav-item"><a class="nav-link" href="/kota-a/lelang/1001/peserta">Peserta</a></li>
+<li class="nav-item"><a class="nav-link" href="/kota-a/evaluasi/1001/pemenang">Pemenang</a></li>
+</ul>
+<div class="content"><table class="table table-sm">
+<tr><th class="bgwarning">Kode Tender</th><td>1001</td></tr>
+<tr><th class="bgwarning">Nama Tender</th><td><strong>Pembangunan Jalan</strong>
+  <span class="badge badge-info">Tender Ulang</span></td></tr>
+<tr><th class="bgwarning">Tahap Tender Saat Ini</th>
+  <td><a href="/kota-a/lelang/1001/jadwal">Evaluasi</a></td></tr>
+<tr><th class="bgwarning">K/L/PD</th><td>Pemerintah Kota A</td></tr>
+<tr><th class="bgwarning">Jenis Pengadaan</th><td>Pekerjaan Konstruksi</td></tr>
+<tr><th class="bgwarning">Tahun Anggaran</th><td>APBD 2026</td></tr>
+<tr><th class="bgwarning">Nilai Pagu Paket</th><td>Rp. 1.000.000,00</td>
+    <th class="bgwarning">Nilai HPS Paket</th><td>Rp. 900.000,50</td></tr>
+</table></div></div></body></html>"""
+
+
+@pytest.fixture
+def crawler():
+    crawler = get_crawler(SpseSpider, {"LPSE_DT_PAGE_LENGTH": 2, "LPSE_TOKEN_REFRESH_TIMES": 2})
+    crawler.spider = crawler._create_spider(site=SITE + "/", year="2026")
+    return crawler
+
+
+@pytest.fixture
+def spider(crawler) -> SpseSpider:
+    return crawler.spider
+
+
+def list_page(spider: SpseSpider, body: bytes, start: int = 0, refreshes: int = 0) -> list:
+    response = TextResponse(ENDPOINT, body=body, request=Request(ENDPOINT, method="POST"))
+    kw = {"site": SITE, "kind": TENDER, "token": TOKEN, "start": start, "refreshes": refreshes}
+    return list(spider.parse_list_page(response, **kw))
+
+
+def test_spider_arguments_are_checked() -> None:
+    with pytest.raises(ValueError):
+        SpseSpider(site="ftp://x/y", year="2026")
+    with pytest.raises(ValueError):
+        SpseSpider(site=SITE, year="26")
+    spider = SpseSpider(site=f"{SITE},http://127.0.0.1:9/kab-b/", year="2026", full="1")
+    assert spider.sites == [SITE, "http://127.0.0.1:9/kab-b"]
+    assert spider.full is True
+
+
+def test_listing_page_token_from_js_starts_the_list(spider) -> None:
+    page = f"<html><script>data: function (d) {{ d.authenticityToken = '{TOKEN}'; }}</script></html>"
+    response = HtmlResponse(LISTING, body=page.encode(), request=Request(LISTING))
+    (post,) = spider.parse_listing(response, site=SITE, kind=TENDER, start=0, refreshes=0)
+    form = parse_qs(post.body.decode())
+    assert post.method == "POST"
+    assert post.url == ENDPOINT
+    assert form["authenticityToken"] == [TOKEN]
+    assert form["start"] == ["0"]
+    assert form["length"] == ["2"]
+    assert post.headers[b"X-Requested-With"] == b"XMLHttpRequest"
+    assert post.headers[b"Referer"] == LISTING.encode()
+    assert post.meta["cookiejar"] == f"{SITE}|tender"
+
+
+def test_listing_page_token_from_the_cookie(spider) -> None:
+    cookie = f"SPSE_SESSION=ab12-___AT={TOKEN}&___TS=1&___ID=x; Path=/kota-a; HttpOnly"
+    response = HtmlResponse(
+        LISTING, body=b"<html></html>", headers={"Set-Cookie": cookie}, request=Request(LISTING)
+    )
+    (post,) = spider.parse_listing(response, site=SITE, kind=TENDER, start=0, refreshes=0)
+    assert parse_qs(post.body.decode())["authenticityToken"] == [TOKEN]
+
+
+def test_listing_page_without_token_gives_up_the_list(spider, crawler) -> None:
+    response = HtmlResponse(LISTING, body=b"<html></html>", request=Request(LISTING))
+    assert list(spider.parse_listing(response, site=SITE, kind=TENDER, start=0, refreshes=0)) == []
+    assert crawler.stats.get_value("lpse/list_failed/no_token") == 1
+
+
+def test_construction_rows_become_announcement_requests_then_the_next_page(spider, crawler) -> None:
+    out = list_page(
+        spider, dt_body(tender_row("1001", "Pekerjaan Konstruksi"), tender_row("1002", "Pengadaan Barang"))
+    )
+    announcement, next_page = out
+    assert announcement.url == f"{SITE}/lelang/1001/pengumumanlelang"
+    assert announcement.headers[b"Referer"] == LISTING.encode()
+    assert announcement.meta[PAGE] == "announcement"
+    assert announcement.meta["cookiejar"] == f"{SITE}|tender"
+    assert parse_qs(next_page.body.decode())["start"] == ["2"]
+    assert crawler.stats.get_value("lpse/rows/tender/construction") == 1
+    assert crawler.stats.get_value("lpse/rows/tender/not_construction") == 1
+
+
+def test_a_short_page_ends_the_list(spider) -> None:
+    out = list_page(spider, dt_body(tender_row("1001", "Pekerjaan Konstruksi Terintegrasi")), start=2)
+    assert [r.url for r in out] == [f"{SITE}/lelang/1001/pengumumanlelang"]
+
+
+def test_an_empty_page_ends_the_list(spider) -> None:
+    assert list_page(spider, dt_body(), start=4) == []
+
+
+def test_rows_seen_on_an_earlier_page_are_skipped(spider, crawler) -> None:
+    body = dt_body(tender_row("1001", "Pekerjaan Konstruksi"), tender_row("1002", "Pekerjaan Konstruksi"))
+    assert len(list_page(spider, body)) == 3
+    assert list_page(spider, body, start=2) == []  # nothing new: no detail request, no further page
+    assert crawler.stats.get_value("lpse/rows/tender/duplicate") == 2
+
+
+def test_html_instead_of_json_reads_the_listing_page_again(spider, crawler) -> None:
+    (again,) = list_page(spider, b"<html><form>login</form></html>", start=40)
+    assert again.url == LISTING
+    assert again.method == "GET"
+    assert again.cb_kwargs["start"] == 40
+    assert again.cb_kwargs["refreshes"] == 1
+    assert crawler.stats.get_value("lpse/token_refresh") == 1
+
+
+def test_html_instead_of_json_gives_up_after_the_refreshes(spider, crawler) -> None:
+    assert list_page(spider, b"<html><form>login</form></html>", refreshes=2) == []
+    assert crawler.stats.get_value("lpse/list_failed/not_json") == 1
+
+
+def test_unchanged_row_yields_list_seen_and_no_detail_request(spider, crawler) -> None:
+    body = dt_body(tender_row("1001", "Pekerjaan Konstruksi", "Rp. 850.000,00"))
+    (row,) = parse_list(body, "tender")["rows"]
+    spider.known = {(SITE, "1001"): list_fingerprint(row)}
+    (seen,) = list_page(spider, body)
+    assert seen == ListSeenItem(site=SITE, list="tender", code="1001", fingerprint=list_fingerprint(row))
+    assert crawler.stats.get_value("lpse/list_unchanged") == 1
+
+
+def test_full_crawl_ignores_known_fingerprints(spider) -> None:
+    body = dt_body(tender_row("1001", "Pekerjaan Konstruksi"))
+    (row,) = parse_list(body, "tender")["rows"]
+    spider.known = {(SITE, "1001"): list_fingerprint(row)}
+    spider.full = True
+    (request,) = list_page(spider, body)
+    assert isinstance(request, Request)
+
+
+def announcement_request(spider: SpseSpider, contract: str = "Rp. 850.000,00") -> Request:
+    (request,) = list_page(spider, dt_body(tender_row("1001", "Pekerjaan Konstruksi", contract)), start=2)
+    return request
+
+
+def follow(request: Request, body: bytes, callback=None) -> list:
+    response = HtmlResponse(request.url, body=body, request=request)
+    return list((callback or request.callback)(response, **request.cb_kwargs))
+
+
+def fail(request: Request, exc: Exception) -> list:
+    failure = Failure(exc)
+    failure.request = request
+    return list(request.errback(failure))
+
+
+def test_announcement_leads_only_to_the_tabs_it_shows_that_we_use(spider) -> None:
+    (winners,) = follow(announcement_request(spider), ANNOUNCEMENT)
+    assert winners.url == f"{SITE}/evaluasi/1001/pemenang"
+    assert winners.headers[b"Referer"] == f"{SITE}/lelang/1001/pengumumanlelang".encode()
+    assert [tab for tab, _ in winners.cb_kwargs["package"].todo] == ["jadwal"]
+
+
+def test_missing_tabs_do_not_fail_the_package(spider, crawler) -> None:
+    (winners,) = follow(announcement_request(spider), ANNOUNCEMENT)
+    (schedule,) = fail(winners, ErrorPage("not_found", winners.url))
+    assert schedule.url == f"{SITE}/lelang/1001/jadwal"
+    not_found = HtmlResponse(schedule.url, status=404, body=b"", request=schedule)
+    (item,) = fail(schedule, HttpError(not_found))
+    assert isinstance(item, PackageItem)
+    assert crawler.stats.get_value("lpse/tab_not_available/pemenang") == 1
+    assert crawler.stats.get_value("lpse/tab_not_available/jadwal") == 1
+
+
+def test_the_item_takes_the_announcement_and_the_list_contract_value(spider) -> None:
+    (winners,) = follow(announcement_request(spider), ANNOUNCEMENT)
+    (schedule,) = fail(winners, ErrorPage("not_found", winners.url))
+    (item,) = fail(schedule, ErrorPage("not_found", schedule.url))
+    assert (item.site, item.list, item.code) == (SITE, "tender", "1001")
+    assert item.name == "Pembangunan Jalan"
+    assert item.flags == ["Tender Ulang"]
+    assert item.stage == "Evaluasi"
+    assert item.budget_value == Decimal("1000000.00")
+    assert item.estimate_value == Decimal("900000.50")
+    assert item.contract_value == Decimal("850000.00")
+    assert item.funding_source == "APBD"
+    assert item.winners == []
+
+
+def test_a_broken_tab_drops_the_package_with_a_counted_reason(spider, crawler) -> None:
+    (winners,) = follow(announcement_request(spider), ANNOUNCEMENT)
+    assert fail(winners, ErrorPage("server_error", winners.url)) == []
+    assert crawler.stats.get_value("lpse/package_failed/pemenang_server_error") == 1
+
+
+def test_a_broken_announcement_drops_the_package(spider, crawler) -> None:
+    request = announcement_request(spider)
+    assert fail(request, ErrorPage("truncated", request.url)) == []
+    assert crawler.stats.get_value("lpse/package_failed/truncated") == 1
+
+
+def test_an_announcement_that_is_not_one_drops_the_package(spider, crawler) -> None:
+    assert follow(announcement_request(spider), b"<html><body><p>Beranda</p></body></html>") == []
+    assert crawler.stats.get_value("lpse/package_failed/parse_error") == 1

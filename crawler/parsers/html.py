@@ -7,6 +7,7 @@ Parsers ask for values by synonym set; typed readers turn bad values into ParseE
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterable
 from typing import Any, TypeVar
 
@@ -23,12 +24,34 @@ Element = lxml.html.HtmlElement
 T = TypeVar("T")
 
 
+_DECLARED_CHARSET = re.compile(rb"<meta[^>]+charset", re.IGNORECASE)
+_BOMS = (b"\xef\xbb\xbf", b"\xff\xfe", b"\xfe\xff")
+
+
+def _undeclared_encoding(body: bytes) -> str | None:
+    """The encoding to impose on a page that declares none (no BOM, no meta charset), else None.
+
+    libxml2 reads an undeclared page as Latin-1, which turns SPSE's UTF-8 (names, &nbsp; written
+    raw) into mojibake and valid amounts into parse errors; SPSE serves UTF-8, so that is the
+    default, and a body that is not valid UTF-8 is read as Windows-1252.
+    """
+    if body.startswith(_BOMS) or _DECLARED_CHARSET.search(body):
+        return None
+    try:
+        body.decode("utf-8")
+    except UnicodeDecodeError:
+        return "windows-1252"
+    return "utf-8"
+
+
 def load_html(body: bytes) -> Element:
     """Parse a page body; ParseError when it is empty or not HTML at all."""
     if not body or not body.strip():
         raise ParseError("empty page body")
+    encoding = _undeclared_encoding(body)
+    parser = lxml.html.HTMLParser(encoding=encoding) if encoding else None
     try:
-        return lxml.html.document_fromstring(body)
+        return lxml.html.document_fromstring(body, parser=parser)
     except (ValueError, lxml.etree.ParserError) as exc:
         raise ParseError(f"not an HTML page: {exc}") from exc
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import copy
 import random
+import re
 from collections.abc import Callable
 from functools import cache
 from typing import Any
@@ -65,9 +66,14 @@ def document(relative: str) -> Element:
     return copy.deepcopy(_document(relative))
 
 
+_HEAD = re.compile(rb"<head[^>]*>", re.IGNORECASE)
+_META = b'<meta http-equiv="Content-Type" content="text/html;charset=UTF-8">'
+
+
 def serialise(doc: Element) -> bytes:
-    """The document as UTF-8 page bytes (its meta charset says UTF-8)."""
-    return lxml.html.tostring(doc, encoding="utf-8", doctype="<!DOCTYPE html>")
+    """The document as UTF-8 page bytes with SPSE's meta charset (lxml's serialiser leaves it out)."""
+    body = lxml.html.tostring(doc, encoding="utf-8", doctype="<!DOCTYPE html>")
+    return _HEAD.sub(lambda m: m.group(0) + _META, body, count=1)
 
 
 def outcome(parser: Parser, body: bytes) -> dict[str, Any] | None:

@@ -13,6 +13,7 @@ import datetime as dt
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from decimal import Decimal
+from functools import lru_cache
 from typing import Any, Literal
 
 from domain.contribution import VALUE_BASIS_ORDER, best_value, estimate_contribution
@@ -82,13 +83,19 @@ def lead_stage(record: Mapping[str, Any]) -> Stage:
     return "pre_award"
 
 
+@lru_cache(maxsize=8192)
+def _deadline(signed_on: dt.date) -> dt.date:
+    """``registration_deadline`` remembered: many contracts share a signing day."""
+    return registration_deadline(signed_on)
+
+
 def estimate_lead(record: Mapping[str, Any], today: dt.date) -> LeadEstimate:
     """Value basis, JKK/JKM/total, signing date, deadline and days overdue for one package record."""
     chosen = best_value(value_candidates(record))
     value, basis = chosen if chosen is not None else (None, None)
     contribution = estimate_contribution(value) if value is not None and value >= 0 else None
     signed_on = contract_signed_on(record.get("stages") or [])
-    deadline = registration_deadline(signed_on) if signed_on else None
+    deadline = _deadline(signed_on) if signed_on else None
     return LeadEstimate(
         value=value,
         value_basis=basis,

@@ -29,6 +29,7 @@ from collections import Counter, defaultdict
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from decimal import Decimal
+from functools import lru_cache
 
 from rapidfuzz import fuzz, process
 
@@ -48,6 +49,8 @@ BLOCK_CAP = 40
 VALUE_TOLERANCE = 0.10
 #: Relative difference above which the values contradict the match.
 VALUE_CONTRADICTS = 0.30
+#: Project-name similarity below which no kind of evidence (except the tender code) is accepted.
+NAME_FLOOR = 75
 #: Minimum score for a fuzzy (names) match.
 NAMES_THRESHOLD = 85
 
@@ -83,7 +86,7 @@ class RegistryIndex:
         self.numbers: list[str] = []
         self.projects: list[str] = []
         self.companies: list[str] = []
-        self.npwps: list[str | None] = []
+        self.keys: list[str | None] = []
         self.values: list[float | None] = []
         self.years: list[int | None] = []
         self.by_code: dict[str, int] = {}
@@ -96,12 +99,12 @@ class RegistryIndex:
             self.numbers.append(r.registration_no)
             self.projects.append(pkey)
             self.companies.append(ckey)
-            self.npwps.append(r.npwp)
+            key = _key(r.npwp) if r.npwp else None
+            self.keys.append(key)
             self.values.append(float(r.contract_value) if r.contract_value is not None else None)
             self.years.append(r.registered_on.year if r.registered_on else None)
             if r.tender_code:
                 self.by_code.setdefault(r.tender_code.strip(), i)
-            key = npwp_key(r.npwp) if r.npwp else None
             if key:
                 self.by_npwp[key].append(i)
             if ckey:
@@ -120,6 +123,15 @@ class RegistryIndex:
         return len(self.numbers)
 
 
+@lru_cache(maxsize=65536)
+def _key(npwp: str) -> str | None:
+    """``npwp_key`` remembered: contractors recur across packages and registrations."""
+    try:
+        return npwp_key(npwp)
+    except ValueError:
+        return None
+
+
 @dataclass(frozen=True, slots=True)
 class _Prepared:
     """A package in comparable form, computed once per package."""
@@ -133,7 +145,7 @@ class _Prepared:
 
 def _prepare(package: PackageForMatch) -> _Prepared:
     """Normalised names, NPWP keys and values of a package."""
-    keys = {k for k in (npwp_key(n) for n in package.npwps if not is_masked(n)) if k}
+    keys = {k for k in (_key(n) for n in package.npwps if not is_masked(n)) if k}
     return _Prepared(
         pkey=project_key(package.name),
         ckeys=tuple(k for k in {company_key(n) for n in package.contractor_names} if k),
@@ -153,8 +165,13 @@ def _narrow(pkey: str, block: list[int], index: RegistryIndex) -> list[int]:
     return [block[position] for _, _, position in best]
 
 
-def _candidates(p: _Prepared, index: RegistryIndex) -> set[int]:
-    """Registrations sharing a block with the package (NPWP key, contractor key, rare project words)."""
+def _candidates(p: _Prepared, index: RegistryIndex) -> list[int]:
+    """Registrations sharing a block with the package whose project names are similar enough to score.
+
+    Blocks: NPWP key, contractor key, the rarest project words. Every kind of evidence needs a
+    project-name similarity of at least ``NAME_FLOOR``, so candidates below it are dropped here in
+    rapidfuzz's C loop before the Python scoring.
+    """
     found: set[int] = set()
     for key in p.keys:
         found.update(_narrow(p.pkey, index.by_npwp.get(key, []), index))
@@ -167,7 +184,17 @@ def _candidates(p: _Prepared, index: RegistryIndex) -> set[int]:
         for word in rarest:
             shared.update(index.by_token[word])
         found.update(i for i, _ in shared.most_common(TOKEN_CANDIDATES))
-    return found
+    if not found:
+        return []
+    ids = list(found)
+    kept = process.extract(
+        p.pkey,
+        [index.projects[i] for i in ids],
+        scorer=fuzz.token_sort_ratio,
+        score_cutoff=NAME_FLOOR,
+        limit=None,
+    )
+    return [ids[position] for _, _, position in kept]
 
 
 def _value_evidence(p: _Prepared, value: float | None) -> int:
@@ -205,8 +232,7 @@ def _score(
     if _year_contradicts(package.fiscal_year, index.years[i]):
         return None
     suffix = " + value" if value > 0 else ""
-    npwp = index.npwps[i]
-    key = npwp_key(npwp) if npwp else None
+    key = index.keys[i]
     if key and key in p.keys and value >= 0 and (name >= 85 or (name >= 75 and value > 0)):
         raw = 70 + 0.25 * name_exact + 5 * value
         return 200 + raw, min(99, round(raw)), f"NPWP + name {name}{suffix}"

@@ -1,0 +1,76 @@
+"""`lpse-leads registry import FILE [--mapping JSON]`: load a BPJS TK registry export (CSV or XLSX).
+
+All-or-nothing: a file with bad rows is reported row by row (Excel row numbers) and nothing is
+imported. Re-importing the same file changes nothing; a newer export updates what changed.
+Run `lpse-leads leads build` afterwards so matched packages leave the lead list.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+from pathlib import Path
+
+from leads.registry_file import RegistryFileError, read_registry
+from leads.registry_store import import_registrations
+from lpse_leads.dbopt import add_db_argument, open_database
+from lpse_leads.errors import UserError
+from pipeline.db import session_factory
+from pipeline.writer import utcnow
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:
+    """Add `registry import`."""
+    parser = subparsers.add_parser("registry", help="the BPJS TK registry of registered projects")
+    sub = parser.add_subparsers(dest="registry_command", metavar="ACTION", required=True)
+    imp = sub.add_parser("import", help="import a registry export (CSV or XLSX), all or nothing")
+    imp.add_argument("file", type=Path, help="the export (.csv or .xlsx)")
+    imp.add_argument(
+        "--mapping",
+        metavar="JSON",
+        help='your headers → our fields, as JSON or a JSON file: {"No. Reg": "registration_no", ...}',
+    )
+    add_db_argument(imp)
+    imp.set_defaults(func=run_import)
+
+
+def parse_mapping(text: str | None) -> dict[str, str] | None:
+    """The --mapping value: inline JSON or the path of a JSON file; UserError when it is neither."""
+    if not text:
+        return None
+    source = Path(text).read_text(encoding="utf-8") if Path(text).is_file() else text
+    try:
+        mapping = json.loads(source)
+    except json.JSONDecodeError as exc:
+        raise UserError(f"--mapping is not JSON (or a JSON file): {exc}") from None
+    if not isinstance(mapping, dict) or not all(
+        isinstance(k, str) and isinstance(v, str) for k, v in mapping.items()
+    ):
+        raise UserError('--mapping must be an object of strings: {"Their Header": "registration_no"}')
+    return mapping
+
+
+def problems_error(exc: RegistryFileError) -> UserError:
+    """One user error listing every problem of a file, one per line."""
+    lines = "\n".join(f"  row {row}: {reason}" for row, reason in exc.problems)
+    return UserError(f"{exc.path}: {len(exc.problems)} problem(s), nothing imported:\n{lines}")
+
+
+def run_import(args: argparse.Namespace) -> int:
+    """Validate the whole file, then upsert it in one transaction."""
+    mapping = parse_mapping(args.mapping)
+    try:
+        rows = read_registry(args.file, mapping)
+    except RegistryFileError as exc:
+        raise problems_error(exc) from None
+    engine = open_database(args)
+    try:
+        with session_factory(engine).begin() as session:
+            summary = import_registrations(session, rows, utcnow())
+    finally:
+        engine.dispose()
+    print(
+        f"registry {args.file}: {len(rows)} rows; {summary.inserted} new, {summary.updated} updated, "
+        f"{summary.unchanged} unchanged. Run `lpse-leads leads build` to update the lead list."
+    )
+    return 0

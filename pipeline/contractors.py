@@ -14,6 +14,7 @@ import re
 import unicodedata
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any
 
 from sqlalchemy import Connection, select
@@ -49,8 +50,12 @@ class Identity:
 
 def identify(winner: Mapping[str, Any]) -> Identity | None:
     """The identity of a winner object (None when it has neither name nor NPWP)."""
-    name = (winner.get("name") or "").strip()
-    npwp = winner.get("npwp") or None
+    return _identify((winner.get("name") or "").strip(), winner.get("npwp") or None)
+
+
+@lru_cache(maxsize=65536)
+def _identify(name: str, npwp: str | None) -> Identity | None:
+    """`identify` on the two values that matter, cached (the same companies win again and again)."""
     key = npwp_key(npwp) if npwp and not is_masked(npwp) else None
     name_key = company_name_key(name) if name else ""
     if key is not None:

@@ -10,11 +10,11 @@ import argparse
 import json
 from typing import Any
 
-from sqlalchemy import Engine, func, select
+from sqlalchemy import Engine, func, inspect, select, table
 
 from lpse_leads.dbopt import add_db_argument, open_database
 from pipeline.db import current_revision, head_revision, upgrade
-from pipeline.models import Base, CrawlRun, Package, Site
+from pipeline.models import CrawlRun, Package, Site
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -43,11 +43,12 @@ def run_upgrade(args: argparse.Namespace) -> int:
 
 
 def collect_stats(engine: Engine) -> dict[str, Any]:
-    """Rows per table, packages per site and the last crawl run, as plain values."""
+    """Rows per table (every table in the database), packages per site and the last crawl run."""
     with engine.connect() as connection:
+        names = sorted(set(inspect(connection).get_table_names()) - {"alembic_version"})
         tables = {
-            name: connection.execute(select(func.count()).select_from(table)).scalar_one()
-            for name, table in sorted(Base.metadata.tables.items())
+            name: connection.execute(select(func.count()).select_from(table(name))).scalar_one()
+            for name in names
         }
         per_site = connection.execute(
             select(Site.url, func.count(Package.id))

@@ -126,7 +126,7 @@ def load_rows(body: bytes) -> list[list[Any]]:
     """The `data` rows of a DataTables answer; ParseError for HTML, bad JSON or another shape."""
     try:
         payload = json.loads(body)
-    except (ValueError, UnicodeDecodeError) as exc:
+    except (ValueError, UnicodeDecodeError, RecursionError) as exc:  # RecursionError: `[[[[…` junk
         start = body.lstrip()[:1]
         what = "an HTML page (token expired or login page?)" if start == b"<" else "not JSON"
         raise ParseError(f"DataTables answer is {what}: {exc}") from exc

@@ -27,10 +27,22 @@ def is_construction(category: str) -> bool:
     return clean_text(category) in CONSTRUCTION_CATEGORIES
 
 
+def _raw(row: list[Any], index: int) -> str:
+    """A cell as sent: text, an integer as its digits, '' for null; any other JSON value is a ParseError
+    (a list, object, float or boolean is not an SPSE cell, and its repr must not become a kode or name)."""
+    value = row[index]
+    if value is None:
+        return ""
+    if isinstance(value, str):
+        return value
+    if isinstance(value, int) and not isinstance(value, bool):
+        return str(value)
+    raise ParseError(f"column {index} holds a {type(value).__name__} ({value!r:.40}), not text")
+
+
 def _cell(row: list[Any], index: int) -> str:
     """A cell as cleaned text ('' for null)."""
-    value = row[index]
-    return "" if value is None else clean_text(str(value))
+    return clean_text(_raw(row, index))
 
 
 def _read(reader: Callable[[str], Any], text: str, column: str, code: str) -> Any:
@@ -63,7 +75,7 @@ def _common(raw: list[Any], short_key: str, short_index: int) -> dict[str, Any]:
     code = _cell(raw, 0)
     if not code:
         raise ParseError("row without a kode")
-    name, flags = split_badges(str(raw[1] or ""))
+    name, flags = split_badges(_raw(raw, 1))
     row: dict[str, Any] = {"code": code, "flags": flags}
     _put(row, "name", name)
     _put(row, "agency", _cell(raw, 2))

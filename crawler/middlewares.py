@@ -220,7 +220,9 @@ class SpseDownloaderMiddleware(RetryMiddleware):
     ) -> Request | Response:
         """429 (or 503 with Retry-After): pause the host at least Retry-After, then retry."""
         self._inc(f"lpse/rate_limited/{response.status}")
-        if response.status == 429:
+        if response.status == 429 and time.monotonic() >= self.paused_until.get(key, 0.0):
+            # 429s answering requests sent before the host was paused belong to the same
+            # episode; only a 429 after a pause has ended counts as another refusal.
             self._refused(key, 429)
         if retry_after is not None and retry_after > self.retry_after_max:
             self.block(key, f"Retry-After {retry_after:.0f} s exceeds LPSE_RETRY_AFTER_MAX")

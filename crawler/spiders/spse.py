@@ -206,7 +206,8 @@ class SpseSpider(scrapy.Spider):
         length = self.settings.getint("LPSE_DT_PAGE_LENGTH", 100)
         # recordsTotal is always 2147483647: page until a short page (or one with nothing new).
         if len(rows) >= length and new:
-            yield self._list_request(site, kind, token, start + len(rows), refreshes)
+            # A good page resets the refresh budget: it bounds refreshes in a row, not per list.
+            yield self._list_request(site, kind, token, start + len(rows), refreshes=0)
 
     def list_failed(self, failure: Failure) -> Iterator[Request]:
         """Listing page or list call failed after retries; a 403 on the POST means a stale token."""

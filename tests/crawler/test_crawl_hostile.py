@@ -20,7 +20,7 @@ pytestmark = pytest.mark.slow
 @pytest.fixture(scope="module")
 def hostile(tmp_path_factory):
     with FakeSpse(slugs=SLUGS, packages=150, seed=11, year=2026, faults="hostile") as fake:
-        records, stats = crawl(fake, tmp_path_factory.mktemp("hostile"))
+        records, stats = crawl(fake, tmp_path_factory.mktemp("hostile"), "LPSE_DT_PAGE_LENGTH=5")
         yield fake, records, stats, fake.stats()
 
 

@@ -215,3 +215,11 @@ def test_retry_after_seconds_forms() -> None:
     )
     assert retry_after_seconds(None) is None
     assert retry_after_seconds(b"soon") is None
+
+
+def test_429s_of_requests_already_in_flight_count_as_one_refusal(mw) -> None:
+    for _ in range(5):
+        req = request(page="tab")
+        mw.process_response(req, html(req, b"slow down", status=429, headers={"Retry-After": "30"}))
+    assert mw.refusals["127.0.0.1"] == 1
+    assert "127.0.0.1" not in mw.blocked

@@ -38,7 +38,7 @@ from leads.names import company_key, project_key
 from leads.registry_file import Registration
 
 #: A project-name word found in more registrations than this is too common to be a block key.
-MAX_TOKEN_DF = 500
+MAX_TOKEN_DF = 100
 #: How many of a package's rarest words are used as block keys.
 BLOCK_TOKENS = 3
 #: How many token-block candidates (most shared words first) are scored per package.

@@ -1,0 +1,214 @@
+"""Benchmark: `lpse-leads leads build` over N packages and N/5 registrations (SQLite and PostgreSQL).
+
+    .venv/bin/python bench/leads.py [--sizes 100000 1000000] [--pg URL | --no-pg]
+
+For each size and database: synthetic construction packages (leads.synthetic; 10% out of scope)
+are written straight into the pipeline tables, a noisy registry of N/5 rows (80% registrations of
+real packages with typos/abbreviations/NPWP forms, 20% look-alike decoys) is imported, the starter
+branch table is imported, then `leads build` runs in a subprocess: wall time and peak RSS are
+measured, then a second (idempotent) build, then matching precision/recall against the truth.
+Goal at 1 M packages × 200 k registrations: ≤ 60 s and ≤ 1 GB.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import os
+import subprocess
+import sys
+import tempfile
+import time
+import uuid
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import create_engine, insert, select, text
+from sqlalchemy.engine import make_url
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from domain.regions import region_index
+from leads.branches_file import read_branches, starter_table
+from leads.branches_store import import_branches
+from leads.models import Registration, RegistryMatch
+from leads.registry_store import import_registrations
+from leads.synthetic import SITES, make_packages, noisy_registry
+from pipeline.db import make_engine, normalise_url, session_factory, upgrade
+from pipeline.models import Package, PackageLocation, PackageStage, PackageWinner, Site
+
+PG_SERVER = os.environ.get("LPSE_LEADS_TEST_PG", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres")
+CHUNK = 10_000
+TODAY = "2026-11-22"
+NOW = dt.datetime(2026, 11, 22, tzinfo=dt.UTC)
+PACKAGE_KEYS = ("list", "code", "name", "stage", "agency", "work_unit", "category", "fiscal_year",
+                "budget_value", "estimate_value")  # fmt: skip
+
+
+def _rows(
+    records: list[dict], site_ids: dict[str, int], first_id: int, names: dict[str, Any]
+) -> dict[str, list]:
+    """Table rows for a chunk of records (explicit package ids)."""
+    out: dict[str, list] = {"packages": [], "winners": [], "stages": [], "locations": []}
+    for offset, r in enumerate(records):
+        pid = first_id + offset
+        out["packages"].append(
+            {"id": pid, "site_id": site_ids[r["site"]], **{k: r[k] for k in PACKAGE_KEYS},
+             "first_seen": NOW, "last_seen": NOW, "last_changed": NOW}
+        )  # fmt: skip
+        for kind, key in (("winner", "winners"), ("contract", "contract_winners")):
+            for position, w in enumerate(r[key]):
+                out["winners"].append(
+                    {"package_id": pid, "kind": kind, "position": position, "name": w["name"],
+                     "npwp": w["npwp"], "offer_value": w.get("offer_value"),
+                     "corrected_value": w.get("corrected_value"), "contract_value": w.get("contract_value")}
+                )  # fmt: skip
+        for position, s in enumerate(r["stages"]):
+            out["stages"].append(
+                {"package_id": pid, "position": position, "name": s["name"], "start": s["start"]}
+            )
+        code = r["_kabkota_code"]
+        kab = names[code]
+        out["locations"].append(
+            {"package_id": pid, "position": 0, "raw": r["locations"][0], "kabkota_code": code,
+             "kabkota_name": kab.name, "province_code": kab.province_code, "province_name": kab.province_name,
+             "confidence": "suffix"}
+        )  # fmt: skip
+    return out
+
+
+def populate(url: str, size: int) -> tuple[dict[str, tuple[str, str]], float]:
+    """Write `size` packages and a registry of size/5 rows; returns (truth, registry import seconds)."""
+    engine = make_engine(url)
+    upgrade(engine)
+    index = region_index()
+    names = {k.code: k for k in index.all_kabkota()}
+    with engine.begin() as connection:
+        connection.execute(insert(Site), [{"url": s, "first_seen": NOW} for s in SITES])
+        site_ids = dict(connection.execute(select(Site.url, Site.id)).all())
+    registrations = size // 5
+    registered_share = registrations / 1.25 / (size * 0.9)
+    import random
+
+    rng = random.Random(7)
+    sample: list[dict] = []
+    chunk: list[dict] = []
+    next_id = 1
+    for n, record in enumerate(make_packages(size, seed=5, contractors=max(size // 10, 10))):
+        if n % 10 == 9:
+            record["category"] = "Pengadaan Barang"
+        elif rng.random() < registered_share:
+            sample.append(record)
+        chunk.append(record)
+        if len(chunk) == CHUNK:
+            next_id = _write(engine, chunk, site_ids, next_id, names)
+            chunk = []
+    if chunk:
+        _write(engine, chunk, site_ids, next_id, names)
+    registry = noisy_registry(sample, fraction=1.0, decoys=0.25, seed=9)
+    started = time.perf_counter()
+    with session_factory(engine).begin() as session:
+        import_registrations(session, registry.registrations, NOW)
+        import_branches(session, read_branches(starter_table()), NOW)
+    seconds = time.perf_counter() - started
+    engine.dispose()
+    return registry.truth, seconds
+
+
+def _write(
+    engine: Any, chunk: list[dict], site_ids: dict[str, int], first_id: int, names: dict[str, Any]
+) -> int:
+    """Insert one chunk into the four tables; returns the next free package id."""
+    rows = _rows(chunk, site_ids, first_id, names)
+    with engine.begin() as connection:
+        connection.execute(insert(Package), rows["packages"])
+        connection.execute(insert(PackageWinner), rows["winners"])
+        connection.execute(insert(PackageStage), rows["stages"])
+        connection.execute(insert(PackageLocation), rows["locations"])
+    return first_id + len(chunk)
+
+
+def timed_build(url: str) -> tuple[float, float, str]:
+    """Run `lpse-leads leads build` in a subprocess: (seconds, peak RSS in MB, its output line)."""
+    started = time.perf_counter()
+    process = subprocess.Popen(
+        [sys.executable, "-m", "lpse_leads", "leads", "build", "--today", TODAY, "--db", url],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        cwd=Path(__file__).resolve().parent.parent,
+    )
+    output = process.stdout.read() if process.stdout else ""
+    _, status, usage = os.wait4(process.pid, 0)
+    seconds = time.perf_counter() - started
+    if status != 0:
+        raise SystemExit(f"leads build failed:\n{output}")
+    return seconds, usage.ru_maxrss / 1024, output.strip()
+
+
+def precision_recall(url: str, truth: dict[str, tuple[str, str]]) -> tuple[float, float, int]:
+    """Matching quality of the stored matches against the generated truth."""
+    engine = make_engine(url, immediate=False)
+    with engine.connect() as connection:
+        found = connection.execute(
+            select(Registration.registration_no, Site.url, Package.code)
+            .join(RegistryMatch, RegistryMatch.registration_id == Registration.id)
+            .join(Package, Package.id == RegistryMatch.package_id)
+            .join(Site, Site.id == Package.site_id)
+        ).all()
+    engine.dispose()
+    correct = sum(1 for number, site, code in found if truth.get(number) == (site, code))
+    return correct / max(len(found), 1), correct / max(len(truth), 1), len(found)
+
+
+def run(label: str, url: str, size: int) -> None:
+    """Populate, build twice, report."""
+    started = time.perf_counter()
+    truth, registry_seconds = populate(url, size)
+    print(f"[{label} {size:,}] populated in {time.perf_counter() - started:.0f} s "
+          f"(registry import of {size // 5:,} rows: {registry_seconds:.1f} s)", flush=True)  # fmt: skip
+    seconds, rss, output = timed_build(url)
+    print(f"[{label} {size:,}] leads build: {seconds:.1f} s, peak RSS {rss:.0f} MB\n    {output}", flush=True)
+    again, rss2, output2 = timed_build(url)
+    print(
+        f"[{label} {size:,}] second build (idempotent): {again:.1f} s, peak RSS {rss2:.0f} MB\n    {output2}"
+    )
+    precision, recall, matches = precision_recall(url, truth)
+    print(f"[{label} {size:,}] matching: {matches:,} matches, precision {precision:.4f}, recall {recall:.4f}",
+          flush=True)  # fmt: skip
+
+
+def main() -> None:
+    """Run the sizes on SQLite and (when reachable) PostgreSQL."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sizes", type=int, nargs="+", default=[100_000])
+    parser.add_argument("--pg", default=PG_SERVER, help="PostgreSQL server URL (a scratch database is used)")
+    parser.add_argument("--no-pg", action="store_true")
+    args = parser.parse_args()
+    for size in args.sizes:
+        with tempfile.TemporaryDirectory() as folder:
+            run("sqlite", f"sqlite:///{Path(folder) / 'bench.sqlite'}", size)
+        if args.no_pg:
+            continue
+        admin = create_engine(normalise_url(args.pg), isolation_level="AUTOCOMMIT")
+        name = f"lpse_bench_{uuid.uuid4().hex[:8]}"
+        try:
+            with admin.connect() as connection:
+                connection.execute(text(f'CREATE DATABASE "{name}"'))
+        except Exception as exc:
+            print(f"PostgreSQL not reachable ({type(exc).__name__}); skipped")
+            continue
+        try:
+            run(
+                "postgresql",
+                make_url(normalise_url(args.pg)).set(database=name).render_as_string(False),
+                size,
+            )
+        finally:
+            with admin.connect() as connection:
+                connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+            admin.dispose()
+
+
+if __name__ == "__main__":
+    main()

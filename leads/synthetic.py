@@ -12,11 +12,13 @@ Packages are dicts in the package record shape (docs/package-format.md).
 
 from __future__ import annotations
 
+import csv
 import datetime as dt
 import random
 from collections.abc import Iterator
 from dataclasses import dataclass
 from decimal import Decimal
+from pathlib import Path
 
 from leads.registry_file import Registration
 
@@ -201,7 +203,9 @@ def noisy_project(rng: random.Random, name: str) -> str:
 
 def noisy_firm(rng: random.Random, name: str) -> str:
     """The contractor name with its legal form moved, re-punctuated, decorated or misspelt."""
-    form, core = name.split(" ", 1)
+    if " " not in name.strip():
+        return name
+    form, core = name.strip().split(" ", 1)
     bare = form.rstrip(".")
     variants = (
         f"{bare}. {core}",
@@ -226,9 +230,21 @@ def noisy_npwp(rng: random.Random, npwp: str) -> str | None:
     return None
 
 
+def _year(package: dict) -> int:
+    """The package's fiscal year (2026 when the page did not say)."""
+    return int(package.get("fiscal_year") or 2026)
+
+
+def _value(package: dict, winner: dict) -> Decimal | None:
+    """The contract value a registry would hold: contract, negotiated, corrected, offer, else HPS."""
+    keys = ("contract_value", "negotiated_value", "corrected_value", "offer_value")
+    found = next((winner[k] for k in keys if winner.get(k) is not None), None)
+    return found if found is not None else package.get("contract_value") or package.get("estimate_value")
+
+
 def _registered_on(rng: random.Random, package: dict) -> dt.date:
     """A registration date in the package's fiscal year (or early the next)."""
-    year = package["fiscal_year"] + (1 if rng.random() < 0.1 else 0)
+    year = _year(package) + (1 if rng.random() < 0.1 else 0)
     return dt.date(year, rng.randint(1, 12), rng.randint(1, 28))
 
 
@@ -243,10 +259,10 @@ def noisy_registry(
     for n, i in enumerate(registered):
         package = packages[i]
         winner = (package["contract_winners"] or package["winners"])[0]
-        firm_npwp = winner["npwp"]
+        firm_npwp = winner.get("npwp") or "*"
         full = firm_npwp if "*" not in firm_npwp else None
-        value = winner.get("contract_value") or winner["offer_value"]
-        if rng.random() < 0.3:
+        value = _value(package, winner)
+        if value is not None and rng.random() < 0.3:
             value = (value * Decimal(rng.randint(97, 105)) / 100).quantize(Decimal(1))
         number = f"JK-{n:07d}"
         rows.append(
@@ -270,25 +286,28 @@ def _add_decoys(rng: random.Random, packages: list[dict], rows: list[Registratio
     """Registrations of projects NOT among the packages, built to look like real ones."""
     for n in range(count):
         model = packages[rng.randrange(len(packages))]
-        winner = model["winners"][0]
+        winner = (model["winners"] or model["contract_winners"])[0]
+        value = _value(model, winner) or Decimal(100_000_000)
         kind = n % 3
         words = model["name"].split()
         if kind == 0:  # same contractor, same kind of work, another village
             name = " ".join([*words[:-3], _place(rng), *words[-2:]])
-            firm, npwp, year = winner["name"], winner["npwp"], model["fiscal_year"]
+            firm, npwp, year = winner["name"], winner.get("npwp"), _year(model)
         elif kind == 1:  # same project text, another firm and another year (a later phase)
             name = model["name"] + " Lanjutan"
-            firm, npwp, year = f"CV {_place(rng)} {rng.choice(_FIRM_WORDS)}", None, model["fiscal_year"] + 3
+            firm, npwp, year = f"CV {_place(rng)} {rng.choice(_FIRM_WORDS)}", None, _year(model) + 3
         else:  # an unrelated private project
             name = f"{rng.choice(_WORKS)} Gudang Swasta {_place(rng)}"
-            firm, npwp, year = f"PT {_place(rng)} {rng.choice(_FIRM_WORDS)}", None, model["fiscal_year"]
+            firm, npwp, year = f"PT {_place(rng)} {rng.choice(_FIRM_WORDS)}", None, _year(model)
         rows.append(
             Registration(
                 registration_no=f"JK-D{n:07d}",
                 project_name=noisy_project(rng, name),
                 contractor_name=noisy_firm(rng, firm) if " " in firm else firm,
                 npwp=npwp if npwp and "*" not in npwp else None,
-                contract_value=winner["offer_value"] * Decimal(rng.choice((Decimal("0.4"), Decimal("2.5")))),
+                contract_value=(value * rng.choice((Decimal("0.4"), Decimal("2.5")))).quantize(
+                    Decimal("0.01")
+                ),
                 registered_on=dt.date(year, rng.randint(1, 12), rng.randint(1, 28)),
             )
         )
@@ -314,8 +333,19 @@ def packages_for_match(packages: list[dict]) -> Iterator:
             site=p["site"],
             code=p["code"],
             name=p["name"],
-            fiscal_year=p["fiscal_year"],
-            contractor_names=tuple(dict.fromkeys(w["name"] for w in winners)),
+            fiscal_year=p.get("fiscal_year"),
+            contractor_names=tuple(dict.fromkeys(w["name"] for w in winners if w.get("name"))),
             npwps=tuple(dict.fromkeys(w["npwp"] for w in winners if w.get("npwp"))),
             values=tuple(v for w in winners for v in (w.get("contract_value"), w.get("offer_value")) if v),
         )
+
+
+def write_registry_csv(path: Path, registrations: list[Registration]) -> None:
+    """Registrations as a registry export with the canonical header (what ``registry import`` reads)."""
+    from leads.registry_file import FIELDS
+
+    with path.open("w", encoding="utf-8", newline="") as stream:
+        writer = csv.writer(stream)
+        writer.writerow(FIELDS)
+        for r in registrations:
+            writer.writerow(["" if getattr(r, f) is None else str(getattr(r, f)) for f in FIELDS])

@@ -47,6 +47,9 @@ class PackageItem:
     winners: list[dict[str, Any]] = field(default_factory=list)
     contract_winners: list[dict[str, Any]] = field(default_factory=list)
     stages: list[dict[str, Any]] = field(default_factory=list)
+    #: `list_fingerprint` of the list row this package was read from: the store keeps it for
+    #: the next incremental crawl. Crawl metadata, so not part of the package record.
+    fingerprint: str | None = None
 
 
 @dataclass
@@ -59,7 +62,8 @@ class ListSeenItem:
     fingerprint: str
 
 
-PACKAGE_FIELDS: tuple[str, ...] = tuple(f.name for f in fields(PackageItem))
+#: The record keys of docs/package-format.md, in PackageItem order.
+PACKAGE_FIELDS: tuple[str, ...] = tuple(f.name for f in fields(PackageItem) if f.name != "fingerprint")
 
 
 def package_key(item: PackageItem | ListSeenItem | Mapping[str, Any]) -> tuple[str, str]:
@@ -76,9 +80,9 @@ def package_record(item: PackageItem) -> dict[str, Any]:
         value = getattr(item, name)
         if value is None:
             continue
-        record[name] = [dict(v) if isinstance(v, Mapping) else v for v in value] if isinstance(
-            value, list
-        ) else value
+        record[name] = (
+            [dict(v) if isinstance(v, Mapping) else v for v in value] if isinstance(value, list) else value
+        )
     return record
 
 

@@ -232,7 +232,9 @@ class SpseSpider(scrapy.Spider):
             self._inc("lpse/list_unchanged")
             yield ListSeenItem(site=site, list=kind.name, code=code, fingerprint=fingerprint)
             return
-        item = PackageItem(site=site, list=kind.name, code=code, flags=list(row.get("flags") or []))
+        item = PackageItem(
+            site=site, list=kind.name, code=code, flags=list(row.get("flags") or []), fingerprint=fingerprint
+        )
         item.contract_value = row.get("contract_value")
         announcement = protocol.announcement_url(site, kind, code)
         package = _Package(item=item, listing=listing, announcement=announcement)

@@ -57,6 +57,11 @@ def test_package_record_leaves_out_absent_values_and_keeps_lists() -> None:
     }
 
 
+def test_package_record_leaves_out_the_crawl_fingerprint() -> None:
+    item = PackageItem(site="http://h/a", list="tender", code="1", fingerprint="0123456789abcdef")
+    assert "fingerprint" not in package_record(item)
+
+
 def test_package_record_money_round_trips_exactly_through_jsonio() -> None:
     item = PackageItem(site="http://h/a", list="tender", code="1", contract_value=Decimal("49802888461.02"))
     line = dumps_record(package_record(item))

@@ -226,6 +226,9 @@ def test_the_item_takes_the_announcement_and_the_list_contract_value(spider) -> 
     assert item.contract_value == Decimal("850000.00")
     assert item.funding_source == "APBD"
     assert item.winners == []
+    assert item.fingerprint == list_fingerprint(
+        parse_list(dt_body(tender_row("1001", "Pekerjaan Konstruksi", "Rp. 850.000,00")), "tender")["rows"][0]
+    )
 
 
 def test_a_broken_tab_drops_the_package_with_a_counted_reason(spider, crawler) -> None:

@@ -25,8 +25,8 @@ from sqlalchemy.engine import make_url
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from pipeline.db import make_engine, normalise_url, upgrade  # noqa: E402
-from pipeline.writer import PackageWriter  # noqa: E402
+from pipeline.db import make_engine, normalise_url, upgrade
+from pipeline.writer import PackageWriter
 
 PG_SERVER = os.environ.get("LPSE_LEADS_TEST_PG", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres")
 PLACES = [
@@ -36,8 +36,15 @@ PLACES = [
     "Kab. Lampung Selatan",
     "Desa Sukamaju - Kutai Kartanegara (Kab.)",
 ]
-STAGES = ["Pengumuman", "Download Dokumen", "Pemberian Penjelasan", "Upload Dokumen Penawaran",
-          "Pembukaan Dokumen Penawaran", "Penetapan Pemenang", "Penandatanganan Kontrak"]
+STAGES = [
+    "Pengumuman",
+    "Download Dokumen",
+    "Pemberian Penjelasan",
+    "Upload Dokumen Penawaran",
+    "Pembukaan Dokumen Penawaran",
+    "Penetapan Pemenang",
+    "Penandatanganan Kontrak",
+]
 
 
 def synthetic(n: int, seed: int = 1) -> list[dict[str, Any]]:
@@ -45,12 +52,15 @@ def synthetic(n: int, seed: int = 1) -> list[dict[str, Any]]:
     rng = random.Random(seed)
     out = []
     for i in range(n):
-        npwp = f"0{rng.randrange(10**13, 10**14)}"
         pagu = Decimal(rng.randrange(10**8, 10**11)) / 100 * 100
-        winner = {"name": f"PT. Karya {i % 5000}", "npwp": f"{(i % 5000):015d}", "address": "Jl. Raya 1 - Bogor (Kota)",
-                  "offer_value": pagu * Decimal("0.9"), "corrected_value": pagu * Decimal("0.9"),
-                  "negotiated_value": pagu * Decimal("0.89")}
-        del npwp
+        winner = {
+            "name": f"PT. Karya {i % 5000}",
+            "npwp": f"{(i % 5000):015d}",
+            "address": "Jl. Raya 1 - Bogor (Kota)",
+            "offer_value": pagu * Decimal("0.9"),
+            "corrected_value": pagu * Decimal("0.9"),
+            "negotiated_value": pagu * Decimal("0.89"),
+        }
         record = {
             "site": f"https://spse.inaproc.id/site{i % 20}",
             "list": "tender",
@@ -70,8 +80,10 @@ def synthetic(n: int, seed: int = 1) -> list[dict[str, Any]]:
             "qualification": "Kecil",
             "winners": [winner],
             "contract_winners": [{**winner, "contract_value": pagu * Decimal("0.89")}] if i % 2 else [],
-            "stages": [{"name": s, "start": f"2026-02-{d + 1:02d}T08:00:00+07:00", "end": f"2026-02-{d + 2:02d}"}
-                       for d, s in enumerate(STAGES)],
+            "stages": [
+                {"name": s, "start": f"2026-02-{d + 1:02d}T08:00:00+07:00", "end": f"2026-02-{d + 2:02d}"}
+                for d, s in enumerate(STAGES)
+            ],
         }
         out.append(record)
     return out
@@ -105,7 +117,7 @@ def main() -> None:
     try:
         with admin.connect() as connection:
             connection.execute(text(f'CREATE DATABASE "{name}"'))
-    except Exception as exc:  # noqa: BLE001 - report and skip the PostgreSQL half
+    except Exception as exc:
         print(f"PostgreSQL: not reachable at {PG_SERVER} ({type(exc).__name__})")
         return
     try:

@@ -25,9 +25,9 @@ from sqlalchemy import Connection, bindparam, delete, insert, or_, select, updat
 from sqlalchemy.orm import Session
 
 from domain.dates import JAKARTA
-from domain.npwp import npwp_key
 from leads.estimate import estimate_lead
 from leads.matching import Match, PackageForMatch, RegistryIndex, match_packages
+from leads.matching import cached_npwp_key as npwp_key_cached
 from leads.models import CLOSED_STATUSES, Branch, BranchKabkota, Lead, LeadEvent, RegistryMatch
 from leads.models import Registration as RegistrationRow
 from leads.names import company_key
@@ -101,22 +101,20 @@ def _cents(value: Decimal | None) -> Decimal | None:
     return None if value is None else value.quantize(_CENT)
 
 
+def _identity(winner: Mapping[str, Any]) -> str:
+    """Who a winner row is: its resolved contractor, else its NPWP key, else its normalised name."""
+    if winner.get("contractor_id"):
+        return f"c{winner['contractor_id']}"
+    npwp = winner.get("npwp")
+    key = npwp_key_cached(npwp) if npwp and "*" not in npwp else None
+    return f"k{key}" if key else f"n{company_key(winner.get('name'))}"
+
+
 def fingerprint(winners: Sequence[Mapping[str, Any]], contract_value: Decimal | None) -> str:
     """The material facts of a lead: who won / holds the contract, and the contract value."""
-    identities = sorted(
-        {
-            f"c{w['contractor_id']}"
-            if w.get("contractor_id")
-            else (npwp_key(w.get("npwp")) if w.get("npwp") and "*" not in w["npwp"] else None)
-            or f"n{company_key(w.get('name'))}"
-            for w in winners
-        }
-    )
-    text = (
-        "|".join(identities)
-        + "#"
-        + (format(_cents(contract_value), "f") if contract_value is not None else "")
-    )
+    identities = sorted({_identity(w) for w in winners})
+    value = format(_cents(contract_value), "f") if contract_value is not None else ""
+    text = "|".join(identities) + "#" + value
     return hashlib.sha256(text.encode()).hexdigest()[:32]
 
 

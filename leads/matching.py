@@ -99,7 +99,7 @@ class RegistryIndex:
             self.numbers.append(r.registration_no)
             self.projects.append(pkey)
             self.companies.append(ckey)
-            key = _key(r.npwp) if r.npwp else None
+            key = cached_npwp_key(r.npwp) if r.npwp else None
             self.keys.append(key)
             self.values.append(float(r.contract_value) if r.contract_value is not None else None)
             self.years.append(r.registered_on.year if r.registered_on else None)
@@ -124,7 +124,7 @@ class RegistryIndex:
 
 
 @lru_cache(maxsize=65536)
-def _key(npwp: str) -> str | None:
+def cached_npwp_key(npwp: str) -> str | None:
     """``npwp_key`` remembered: contractors recur across packages and registrations."""
     try:
         return npwp_key(npwp)
@@ -145,7 +145,7 @@ class _Prepared:
 
 def _prepare(package: PackageForMatch) -> _Prepared:
     """Normalised names, NPWP keys and values of a package."""
-    keys = {k for k in (_key(n) for n in package.npwps if not is_masked(n)) if k}
+    keys = {k for k in (cached_npwp_key(n) for n in package.npwps if not is_masked(n)) if k}
     return _Prepared(
         pkey=project_key(package.name),
         ckeys=tuple(k for k in {company_key(n) for n in package.contractor_names} if k),

@@ -167,10 +167,7 @@ def test_daily_crawls_store_the_truth_history_and_read_only_what_changed(migrate
     expected = {key: {f for f in TRACKED_FIELDS if day0[key].get(f) != day1[key].get(f)} for key in changed}
     assert recorded == expected
 
-    if not fingerprinted:
-        pytest.xfail(
-            "the spider does not attach the list fingerprint to PackageItem yet: nothing is incremental"
-        )
+    assert fingerprinted == len(day0), "every stored package keeps its list fingerprint"
     list_requests = sum(1 for e in log1 if e["kind"] in LIST_KINDS)
     wanted_codes = {code for _, code in changed | new}
     tabs = detail_codes(log1)

@@ -15,7 +15,7 @@ from functools import cache
 from typing import Any
 
 import lxml.html
-from conftest import shared_file
+from tests.conftest import shared_file
 
 from crawler.parsers import parse_announcement, parse_contract, parse_schedule, parse_winners
 

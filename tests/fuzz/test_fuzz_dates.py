@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from datetime import date, datetime
 
-from fuzz_strategies import FAST, JUNK_TEXT, id_date_texts, impossible_date_texts
+from tests.fuzz.fuzz_strategies import FAST, JUNK_TEXT, id_date_texts, impossible_date_texts
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 

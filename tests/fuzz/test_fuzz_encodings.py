@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import re
 
-from fuzz_pages import PAGES, PARSERS, document, outcome, serialise, set_text
-from fuzz_strategies import SLOW
+from tests.fuzz.fuzz_pages import PAGES, PARSERS, document, outcome, serialise, set_text
+from tests.fuzz.fuzz_strategies import SLOW
 from hypothesis import assume, example, given, settings
 from hypothesis import strategies as st
 

@@ -6,8 +6,8 @@ from __future__ import annotations
 import copy
 import json
 
-from conftest import shared_file
-from fuzz_pages import document, serialise
+from tests.conftest import shared_file
+from tests.fuzz.fuzz_pages import document, serialise
 
 from crawler.parsers import parse_list, parse_schedule, parse_winners
 

@@ -7,8 +7,8 @@ import json
 import random
 from typing import Any
 
-from conftest import shared_file
-from fuzz_strategies import JUNK_TEXT, SLOW
+from tests.conftest import shared_file
+from tests.fuzz.fuzz_strategies import JUNK_TEXT, SLOW
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 

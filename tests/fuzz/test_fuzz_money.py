@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from decimal import Decimal
 
-from fuzz_strategies import FAST, JUNK_TEXT, broken_rupiah_texts, rupiah_texts, short_rupiah_texts
+from tests.fuzz.fuzz_strategies import FAST, JUNK_TEXT, broken_rupiah_texts, rupiah_texts, short_rupiah_texts
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 

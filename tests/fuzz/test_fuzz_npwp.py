@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from fuzz_strategies import FAST, JUNK_TEXT, UNICODE_DIGITS, masked_npwp_texts, npwp_texts
+from tests.fuzz.fuzz_strategies import FAST, JUNK_TEXT, UNICODE_DIGITS, masked_npwp_texts, npwp_texts
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 

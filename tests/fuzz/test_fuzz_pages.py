@@ -9,7 +9,7 @@ from collections.abc import Callable
 from typing import Any
 
 import pytest
-from fuzz_pages import (
+from tests.fuzz.fuzz_pages import (
     MUTATIONS,
     PAGES,
     PARSERS,
@@ -20,7 +20,7 @@ from fuzz_pages import (
     set_text,
     value_cells,
 )
-from fuzz_strategies import JUNK_TEXT, SLOW, broken_rupiah_texts
+from tests.fuzz.fuzz_strategies import JUNK_TEXT, SLOW, broken_rupiah_texts
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections import Counter
 
-from fuzz_strategies import FAST, JUNK_TEXT, PADDING
+from tests.fuzz.fuzz_strategies import FAST, JUNK_TEXT, PADDING
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import html
 import re
 
-from fuzz_strategies import FAST, JUNK_TEXT
+from tests.fuzz.fuzz_strategies import FAST, JUNK_TEXT
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 

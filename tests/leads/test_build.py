@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 
-from conftest import NOW, SITE, TODAY, package, write_packages
+from tests.leads.conftest import NOW, SITE, TODAY, package, write_packages
 from sqlalchemy import func, select, text
 
 from leads.branches_file import read_branches, starter_table

@@ -7,7 +7,7 @@ import io
 import json
 
 import pytest
-from conftest import SITE, package, write_packages
+from tests.leads.conftest import SITE, package, write_packages
 from openpyxl import load_workbook
 from sqlalchemy import func, select
 

@@ -6,7 +6,7 @@ from collections.abc import Callable
 from typing import Any
 
 import pytest
-from conftest import shared_file
+from tests.conftest import shared_file
 
 
 def parsed_page(relative: str, parser: Callable[[bytes], dict[str, Any]]) -> Any:

@@ -3,7 +3,7 @@
 from datetime import date
 from decimal import Decimal
 
-from parsed import parsed_page
+from tests.parsers.parsed import parsed_page
 
 from crawler.parsers import parse_announcement
 

@@ -1,7 +1,7 @@
 """classify_page on hand-made error pages (no real one is among the samples) and on real normal pages."""
 
 import pytest
-from synthetic import synthetic
+from tests.parsers.synthetic import synthetic
 
 from crawler.parsers import classify_page
 from crawler.parsers.errors import error_code

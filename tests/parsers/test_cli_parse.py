@@ -3,7 +3,7 @@
 import json
 from decimal import Decimal
 
-from conftest import shared_file
+from tests.conftest import shared_file
 
 from lpse_leads.cli import main
 

@@ -4,7 +4,7 @@ Tanggal Paket Selesai and the providers of the Realisasi table; values read off 
 from datetime import date
 from decimal import Decimal
 
-from parsed import parsed_page
+from tests.parsers.parsed import parsed_page
 
 from crawler.parsers import parse_contract
 

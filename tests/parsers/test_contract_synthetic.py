@@ -3,7 +3,7 @@
 from decimal import Decimal
 
 import pytest
-from synthetic import synthetic
+from tests.parsers.synthetic import synthetic
 
 from crawler.parsers import parse_contract
 

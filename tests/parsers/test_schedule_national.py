@@ -2,7 +2,7 @@
 
 from datetime import datetime
 
-from parsed import parsed_page
+from tests.parsers.parsed import parsed_page
 
 from crawler.parsers import parse_schedule
 from domain.dates import JAKARTA

@@ -3,7 +3,7 @@
 from datetime import date, datetime
 
 import pytest
-from synthetic import synthetic
+from tests.parsers.synthetic import synthetic
 
 from crawler.parsers import ParseError, parse_schedule
 from domain.dates import JAKARTA

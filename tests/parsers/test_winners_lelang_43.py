@@ -2,7 +2,7 @@
 
 from decimal import Decimal
 
-from parsed import parsed_page
+from tests.parsers.parsed import parsed_page
 
 from crawler.parsers import parse_winners
 

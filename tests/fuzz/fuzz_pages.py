@@ -15,9 +15,9 @@ from functools import cache
 from typing import Any
 
 import lxml.html
-from tests.conftest import shared_file
 
 from crawler.parsers import parse_announcement, parse_contract, parse_schedule, parse_winners
+from tests.conftest import shared_file
 
 Parser = Callable[[bytes], dict[str, Any]]
 Element = lxml.html.HtmlElement

@@ -5,11 +5,11 @@ from __future__ import annotations
 import re
 from datetime import date, datetime
 
-from tests.fuzz.fuzz_strategies import FAST, JUNK_TEXT, id_date_texts, impossible_date_texts
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from domain.dates import JAKARTA, format_id_date, format_id_datetime, parse_id_date, parse_id_datetime
+from tests.fuzz.fuzz_strategies import FAST, JUNK_TEXT, id_date_texts, impossible_date_texts
 
 
 @settings(**FAST)

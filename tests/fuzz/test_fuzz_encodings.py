@@ -5,13 +5,13 @@ from __future__ import annotations
 
 import re
 
-from tests.fuzz.fuzz_pages import PAGES, PARSERS, document, outcome, serialise, set_text
-from tests.fuzz.fuzz_strategies import SLOW
 from hypothesis import assume, example, given, settings
 from hypothesis import strategies as st
 
 from crawler.parsers import labels as L
 from crawler.parsers.labels import label_key
+from tests.fuzz.fuzz_pages import PAGES, PARSERS, document, outcome, serialise, set_text
+from tests.fuzz.fuzz_strategies import SLOW
 
 META = re.compile(rb"<meta[^>]*charset[^>]*>", re.IGNORECASE)
 #: Pages with a Satuan Kerja cell, where non-Latin-1-ASCII text is written to show mojibake.

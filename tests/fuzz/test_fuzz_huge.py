@@ -6,10 +6,9 @@ from __future__ import annotations
 import copy
 import json
 
+from crawler.parsers import parse_list, parse_schedule, parse_winners
 from tests.conftest import shared_file
 from tests.fuzz.fuzz_pages import document, serialise
-
-from crawler.parsers import parse_list, parse_schedule, parse_winners
 
 ROWS = 50_000
 

@@ -7,14 +7,14 @@ import json
 import random
 from typing import Any
 
-from tests.conftest import shared_file
-from tests.fuzz.fuzz_strategies import JUNK_TEXT, SLOW
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from crawler.parsers import ParseError, parse_page
 from crawler.parsers.listing import parse_list
 from domain.money import parse_rupiah, parse_short_rupiah
+from tests.conftest import shared_file
+from tests.fuzz.fuzz_strategies import JUNK_TEXT, SLOW
 
 #: Real list answers and their kind.
 LISTS = {

@@ -5,11 +5,11 @@ from __future__ import annotations
 import re
 from decimal import Decimal
 
-from tests.fuzz.fuzz_strategies import FAST, JUNK_TEXT, broken_rupiah_texts, rupiah_texts, short_rupiah_texts
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from domain.money import format_rupiah, format_short_rupiah, parse_rupiah, parse_short_rupiah
+from tests.fuzz.fuzz_strategies import FAST, JUNK_TEXT, broken_rupiah_texts, rupiah_texts, short_rupiah_texts
 
 _ASCII_DIGITS = re.compile(r"[^0-9]")
 

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import re
 
-from tests.fuzz.fuzz_strategies import FAST, JUNK_TEXT, UNICODE_DIGITS, masked_npwp_texts, npwp_texts
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from domain.npwp import format_npwp15, masks_agree, normalise_npwp, npwp_key
+from tests.fuzz.fuzz_strategies import FAST, JUNK_TEXT, UNICODE_DIGITS, masked_npwp_texts, npwp_texts
 
 
 def _rejected(text: str) -> bool:

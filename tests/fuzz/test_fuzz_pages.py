@@ -9,6 +9,13 @@ from collections.abc import Callable
 from typing import Any
 
 import pytest
+from hypothesis import example, given, settings
+from hypothesis import strategies as st
+
+from crawler.parsers import labels as L
+from crawler.parsers.labels import label_key
+from domain.dates import parse_id_date, parse_id_datetime
+from domain.money import parse_rupiah
 from tests.fuzz.fuzz_pages import (
     MUTATIONS,
     PAGES,
@@ -21,13 +28,6 @@ from tests.fuzz.fuzz_pages import (
     value_cells,
 )
 from tests.fuzz.fuzz_strategies import JUNK_TEXT, SLOW, broken_rupiah_texts
-from hypothesis import example, given, settings
-from hypothesis import strategies as st
-
-from crawler.parsers import labels as L
-from crawler.parsers.labels import label_key
-from domain.dates import parse_id_date, parse_id_datetime
-from domain.money import parse_rupiah
 
 PAGE_NAMES = sorted(PAGES)
 MARK = "GARBAGE-7f3a"

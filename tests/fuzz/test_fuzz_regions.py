@@ -5,12 +5,12 @@ from __future__ import annotations
 
 from collections import Counter
 
-from tests.fuzz.fuzz_strategies import FAST, JUNK_TEXT, PADDING
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from domain.locations import clean, split_location
 from domain.regions import KabKota, all_kabkota, kabkota, normalise, province_of, resolve
+from tests.fuzz.fuzz_strategies import FAST, JUNK_TEXT, PADDING
 
 KABKOTA = all_kabkota()
 _COUNTS = Counter((normalise(k.core_name), k.type) for k in KABKOTA)

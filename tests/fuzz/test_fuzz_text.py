@@ -5,11 +5,11 @@ from __future__ import annotations
 import html
 import re
 
-from tests.fuzz.fuzz_strategies import FAST, JUNK_TEXT
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from domain.text import clean_text, split_badges
+from tests.fuzz.fuzz_strategies import FAST, JUNK_TEXT
 
 #: Name words as they appear in package names (controls included; no markup characters).
 WORDS = st.text(alphabet=st.characters(exclude_characters="<>&\"'", exclude_categories=("Cs",)), max_size=30)

@@ -5,7 +5,6 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 
-from tests.leads.conftest import NOW, SITE, TODAY, package, write_packages
 from sqlalchemy import func, select, text
 
 from leads.branches_file import read_branches, starter_table
@@ -17,6 +16,7 @@ from leads.listing import lead_rows
 from leads.models import Lead, LeadEvent, RegistryMatch
 from leads.registry_file import Registration
 from leads.registry_store import import_registrations
+from tests.leads.conftest import NOW, SITE, TODAY, package, write_packages
 
 
 def build(session_maker, today: dt.date = TODAY):

@@ -7,13 +7,13 @@ import io
 import json
 
 import pytest
-from tests.leads.conftest import SITE, package, write_packages
 from openpyxl import load_workbook
 from sqlalchemy import func, select
 
 from leads.lead_row import LEAD_COLUMNS
 from leads.models import Branch, Registration
 from lpse_leads.cli import main
+from tests.leads.conftest import SITE, package, write_packages
 
 REGISTRY = (
     "no_registrasi,nama_proyek,nama_kontraktor,npwp,nilai_kontrak,tgl_daftar,kode_tender\n"

@@ -3,9 +3,8 @@
 from datetime import date
 from decimal import Decimal
 
-from tests.parsers.parsed import parsed_page
-
 from crawler.parsers import parse_announcement
+from tests.parsers.parsed import parsed_page
 
 page = parsed_page("wakataw__pyproc/darurat_pengumuman.html", parse_announcement)
 

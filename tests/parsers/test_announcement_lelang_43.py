@@ -3,9 +3,8 @@
 from datetime import date
 from decimal import Decimal
 
-from tests.parsers.parsed import parsed_page
-
 from crawler.parsers import parse_announcement
+from tests.parsers.parsed import parsed_page
 
 page = parsed_page("aristhiooo__lpse-52349127/index.html", parse_announcement)
 

@@ -3,9 +3,8 @@
 from datetime import date
 from decimal import Decimal
 
-from tests.parsers.parsed import parsed_page
-
 from crawler.parsers import parse_announcement
+from tests.parsers.parsed import parsed_page
 
 page = parsed_page("aansubarkah__ssa_agentic_lpse/LPSE_-_Informasi_Paket.htm", parse_announcement)
 

@@ -1,10 +1,10 @@
 """classify_page on hand-made error pages (no real one is among the samples) and on real normal pages."""
 
 import pytest
-from tests.parsers.synthetic import synthetic
 
 from crawler.parsers import classify_page
 from crawler.parsers.errors import error_code
+from tests.parsers.synthetic import synthetic
 
 
 def test_server_error():

@@ -3,9 +3,8 @@
 import json
 from decimal import Decimal
 
-from tests.conftest import shared_file
-
 from lpse_leads.cli import main
+from tests.conftest import shared_file
 
 
 def test_winners_json_with_exact_money(capsys):

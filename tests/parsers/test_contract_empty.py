@@ -2,9 +2,8 @@
 
 from decimal import Decimal
 
-from tests.parsers.parsed import parsed_page
-
 from crawler.parsers import parse_contract
+from tests.parsers.parsed import parsed_page
 
 bare = parsed_page("aristhiooo__lpse-52349127/pemenang-berkontrak.html", parse_contract)
 national = parsed_page("aansubarkah__ssa_agentic_lpse/LPSE_-_Informasi_Tender.htm", parse_contract)

@@ -4,9 +4,8 @@ Tanggal Paket Selesai and the providers of the Realisasi table; values read off 
 from datetime import date
 from decimal import Decimal
 
-from tests.parsers.parsed import parsed_page
-
 from crawler.parsers import parse_contract
+from tests.parsers.parsed import parsed_page
 
 darurat = parsed_page("wakataw__pyproc/darurat_pemenang.html", parse_contract)
 nonspk = parsed_page("wakataw__pyproc/nonspk_pemenang_berkontrak.html", parse_contract)

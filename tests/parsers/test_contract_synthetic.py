@@ -3,9 +3,9 @@
 from decimal import Decimal
 
 import pytest
-from tests.parsers.synthetic import synthetic
 
 from crawler.parsers import parse_contract
+from tests.parsers.synthetic import synthetic
 
 
 @pytest.fixture(scope="module")

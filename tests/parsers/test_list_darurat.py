@@ -2,9 +2,8 @@
 
 from decimal import Decimal
 
-from tests.parsers.parsed import parsed_page
-
 from crawler.parsers import is_construction, parse_page
+from tests.parsers.parsed import parsed_page
 
 page = parsed_page("wakataw__pyproc/dt_darurat_list.json", lambda b: parse_page("list", b))
 

@@ -2,9 +2,8 @@
 
 from decimal import Decimal
 
-from tests.parsers.parsed import parsed_page
-
 from crawler.parsers import is_construction, parse_page
+from tests.parsers.parsed import parsed_page
 
 page = parsed_page(
     "aansubarkah__ssa_agentic_lpse/dt_pl_kemkes_tahun2025.json", lambda b: parse_page("list", b, "non_tender")

@@ -2,10 +2,9 @@
 
 from datetime import datetime
 
-from tests.parsers.parsed import parsed_page
-
 from crawler.parsers import parse_schedule
 from domain.dates import JAKARTA
+from tests.parsers.parsed import parsed_page
 
 page = parsed_page("razifaisal-design__webscrapperrazi/jadwal_berubah.html", parse_schedule)
 

@@ -3,10 +3,10 @@
 from datetime import date, datetime
 
 import pytest
-from tests.parsers.synthetic import synthetic
 
 from crawler.parsers import ParseError, parse_schedule
 from domain.dates import JAKARTA
+from tests.parsers.synthetic import synthetic
 
 
 @pytest.fixture(scope="module")

@@ -2,9 +2,8 @@
 
 from decimal import Decimal
 
-from tests.parsers.parsed import parsed_page
-
 from crawler.parsers import parse_winners
+from tests.parsers.parsed import parsed_page
 
 page = parsed_page("aristhiooo__lpse-52349127/pemenang.html", parse_winners)
 

@@ -28,8 +28,10 @@ process, then:
 Figures per client: pages/s (HTTP answers the fake counted during the client's run, over the
 client's own crawl time: Scrapy's `elapsed_time_seconds`, pyproc's wall time from first request to
 last answer; interpreter start-up is excluded for both), construction packages/s, requests per
-construction package, peak RSS. With `--runs` > 1: min/median/max of each. The fake is a Python
-ThreadingHTTPServer; if both clients hit the same ceiling, the fake is the bottleneck.
+construction package, peak RSS, and the client process's CPU seconds (start-up included: a client
+near 1 CPU-second per second of crawl time is CPU-bound, well below it waits on the fake). With
+`--runs` > 1: min/median/max of each. The fake is a Python ThreadingHTTPServer; if both clients
+hit the same ceiling, the fake is the bottleneck.
 """
 
 from __future__ import annotations
@@ -65,6 +67,7 @@ class Figures:
     seconds: float
     packages: int
     rss_mb: float
+    cpu_s: float
     errors: int = 0
 
     @property
@@ -114,18 +117,18 @@ class Fake:
         self.proc.wait()
 
 
-def _wait_rss(proc: subprocess.Popen) -> tuple[int, float]:
-    """Wait for a child; (exit status, its peak RSS in MB) from `os.wait4`."""
+def _wait_usage(proc: subprocess.Popen) -> tuple[int, float, float]:
+    """Wait for a child; (exit status, its peak RSS in MB, its CPU seconds) from `os.wait4`."""
     _, status, usage = os.wait4(proc.pid, 0)
     proc.returncode = os.waitstatus_to_exitcode(status)
-    return proc.returncode, usage.ru_maxrss / 1024  # ru_maxrss is in KiB on Linux
+    return proc.returncode, usage.ru_maxrss / 1024, usage.ru_utime + usage.ru_stime  # maxrss: KiB
 
 
 # ----- our crawler ----------------------------------------------------------------------------------
 
 
-def run_ours(fake: Fake, year: int, concurrency: int, workdir: Path) -> Figures:
-    """`python -m lpse_leads crawl` with politeness lifted; figures from its stats and the fake."""
+def run_ours(fake: Fake, year: int, concurrency: int, workdir: Path, extra: list[str]) -> Figures:
+    """`python -m lpse_leads crawl` with politeness lifted (+ `--set` extras); figures from its stats."""
     jsonl, stats = workdir / "crawl.jsonl", workdir / "stats.json"
     before = fake.answered()
     proc = subprocess.Popen(
@@ -133,10 +136,10 @@ def run_ours(fake: Fake, year: int, concurrency: int, workdir: Path) -> Figures:
          "--jsonl", str(jsonl), "--stats", str(stats), "--db", f"sqlite:///{workdir / 'bench.sqlite'}",
          "-s", "DOWNLOAD_DELAY=0", "-s", "AUTOTHROTTLE_ENABLED=False",
          "-s", f"CONCURRENT_REQUESTS_PER_DOMAIN={concurrency}", "-s", f"CONCURRENT_REQUESTS={concurrency}",
-         "-s", "LOG_LEVEL=WARNING"],
+         "-s", "LOG_LEVEL=WARNING", *[arg for setting in extra for arg in ("-s", setting)]],
         cwd=ROOT, stdout=subprocess.DEVNULL, env={**os.environ, "LPSE_LEADS_HOME": str(workdir)},
     )  # fmt: skip
-    status, rss = _wait_rss(proc)
+    status, rss, cpu = _wait_usage(proc)
     if status != 0:
         raise SystemExit(f"lpse-leads crawl exited with {status}")
     crawl_stats = json.loads(stats.read_text(encoding="utf-8"))
@@ -146,6 +149,7 @@ def run_ours(fake: Fake, year: int, concurrency: int, workdir: Path) -> Figures:
         seconds=float(crawl_stats["elapsed_time_seconds"]),
         packages=packages,
         rss_mb=rss,
+        cpu_s=cpu,
         errors=sum(v for k, v in crawl_stats.items() if k.startswith("lpse/package_failed/")),
     )
 
@@ -165,7 +169,7 @@ def run_pyproc(fake: Fake, year: int, concurrency: int, workdir: Path) -> Figure
     )  # fmt: skip
     assert proc.stdout is not None
     report = json.loads(proc.stdout.read())
-    status, rss = _wait_rss(proc)
+    status, rss, cpu = _wait_usage(proc)
     if status != 0:
         raise SystemExit(f"pyproc worker exited with {status}")
     return Figures(
@@ -173,6 +177,7 @@ def run_pyproc(fake: Fake, year: int, concurrency: int, workdir: Path) -> Figure
         seconds=report["seconds"],
         packages=report["packages"],
         rss_mb=rss,
+        cpu_s=cpu,
         errors=report["errors"],
     )
 
@@ -282,6 +287,7 @@ def print_figures(name: str, runs: list[Figures]) -> None:
     print(f"  requests per construction pkg    {_spread([r.requests_per_package for r in runs], '.2f')}")
     print(f"  peak RSS (MB)                    {_spread([r.rss_mb for r in runs], '.0f')}")
     print(f"  crawl time (s)                   {_spread([r.seconds for r in runs], '.2f')}")
+    print(f"  client CPU, whole process (s)    {_spread([r.cpu_s for r in runs], '.2f')}")
     last = runs[-1]
     print(f"  pages / construction packages    {last.pages} / {last.packages}  (errors {last.errors})")
 
@@ -304,6 +310,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--concurrency", type=int, default=8, help="requests in flight / pyproc threads")
     parser.add_argument("--runs", type=int, default=1, help="repeat and print min/median/max")
     parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument(
+        "--set", action="append", default=[], metavar="NAME=VALUE",
+        help="an extra Scrapy setting for our crawl only (repeatable), to try a change",
+    )  # fmt: skip
     parser.add_argument("--year", type=int, default=2026)
     parser.add_argument("--pyproc-worker", metavar="BASE_URL", help=argparse.SUPPRESS)
     parser.add_argument("--plan", type=Path, help=argparse.SUPPRESS)
@@ -315,6 +325,8 @@ def main(argv: list[str] | None = None) -> int:
 
     print(f"machine: {machine()}; {time.strftime('%Y-%m-%d %H:%M %Z')}")
     print(f"fake SPSE: 1 slug, {args.packages} packages, faults none; concurrency {args.concurrency}")
+    if args.set:
+        print(f"extra settings for lpse-leads crawl: {' '.join(args.set)}")
     ours: list[Figures] = []
     theirs: list[Figures] = []
     for run in range(args.runs):
@@ -323,7 +335,7 @@ def main(argv: list[str] | None = None) -> int:
             fake = Fake(args.packages, args.seed, args.year, workdir)
             try:
                 expected = len(fake.construction())
-                ours.append(run_ours(fake, args.year, args.concurrency, workdir))
+                ours.append(run_ours(fake, args.year, args.concurrency, workdir, args.set))
                 theirs.append(run_pyproc(fake, args.year, args.concurrency, workdir))
             finally:
                 fake.stop()

@@ -1,0 +1,125 @@
+"""Run `lpse-leads crawl` as a child process and read back its stats.
+
+Why a child process: Scrapy's Twisted reactor cannot be restarted inside one process
+(scrapy/scrapy#5026), and the scheduler runs a crawl every day in the same long-lived
+process. The child writes its stats as JSON; its output goes to a log file beside the data
+so an operator can read what happened. The parent can stop the child early (SIGTERM to the
+scheduler) or after a wall-clock limit, and says which in the failure text.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import threading
+import time
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+#: How long a child gets to finish after SIGTERM before it is killed.
+TERMINATE_GRACE_SECONDS = 20.0
+
+
+@dataclass(frozen=True)
+class CrawlRequest:
+    """One crawl: sites of one fiscal year into one database, with Scrapy setting overrides."""
+
+    sites: Sequence[str]
+    year: int
+    db_url: str
+    full: bool = False
+    settings: Mapping[str, Any] = field(default_factory=dict)
+
+    def argv(self, stats_file: Path) -> list[str]:
+        """The child's command line (the same CLI a person would type)."""
+        argv = [sys.executable, "-m", "lpse_leads", "crawl", "--year", str(self.year)]
+        for site in self.sites:
+            argv += ["--site", site]
+        argv += ["--stats", str(stats_file)]
+        if self.full:
+            argv.append("--full")
+        for name, value in self.settings.items():
+            argv += ["-s", f"{name}={_setting_text(value)}"]
+        return argv
+
+
+@dataclass(frozen=True)
+class CrawlResult:
+    """How a crawl child ended: exit status, its stats (empty when none were written), why it failed."""
+
+    returncode: int
+    stats: dict[str, Any]
+    log_file: Path
+    failure: str | None
+
+
+def _setting_text(value: Any) -> str:
+    """A setting value as `-s` expects it (booleans as Scrapy reads them)."""
+    if isinstance(value, bool):
+        return "True" if value else "False"
+    return str(value)
+
+
+def run_crawl(
+    request: CrawlRequest,
+    work_dir: Path,
+    *,
+    timeout_seconds: float,
+    stop: threading.Event | None = None,
+    env: Mapping[str, str] | None = None,
+) -> CrawlResult:
+    """Start the crawl child, wait for it (or stop it), and return its exit status and stats."""
+    work_dir.mkdir(parents=True, exist_ok=True)
+    stamp = time.strftime("%Y%m%d-%H%M%S")
+    stats_file = work_dir / f"crawl-{stamp}-{request.year}.stats.json"
+    log_file = work_dir / f"crawl-{stamp}-{request.year}.log"
+    stop = stop or threading.Event()
+    with log_file.open("wb") as log:
+        child = subprocess.Popen(
+            request.argv(stats_file),
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            stdin=subprocess.DEVNULL,
+            env={**os.environ, **(env or {}), "LPSE_LEADS_DB": request.db_url},
+        )
+        failure = _wait(child, timeout_seconds, stop)
+    stats = _read_stats(stats_file)
+    if failure is None and child.returncode != 0:
+        failure = f"crawl of {request.year} exited with status {child.returncode} (log: {log_file})"
+    return CrawlResult(child.returncode, stats, log_file, failure)
+
+
+def _wait(child: subprocess.Popen[bytes], timeout_seconds: float, stop: threading.Event) -> str | None:
+    """Wait for the child; on stop or timeout terminate it and say why."""
+    deadline = time.monotonic() + timeout_seconds
+    while child.poll() is None:
+        if stop.is_set():
+            _terminate(child)
+            return "crawl stopped: the process was asked to shut down"
+        if time.monotonic() >= deadline:
+            _terminate(child)
+            return f"crawl stopped after the {timeout_seconds / 60:.0f}-minute limit (crawl.timeout_minutes)"
+        stop.wait(0.2)
+    return None
+
+
+def _terminate(child: subprocess.Popen[bytes]) -> None:
+    """SIGTERM (Scrapy closes the spider and flushes), then SIGKILL if it does not end in time."""
+    child.terminate()
+    try:
+        child.wait(TERMINATE_GRACE_SECONDS)
+    except subprocess.TimeoutExpired:
+        child.kill()
+        child.wait()
+
+
+def _read_stats(path: Path) -> dict[str, Any]:
+    """The child's stats, or an empty dict when it wrote none (crashed before the end)."""
+    try:
+        return json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}

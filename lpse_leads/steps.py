@@ -1,0 +1,104 @@
+"""The run's non-crawl steps, each a thin call into its room: reference files, leads, digests.
+
+Why a separate module: `run.py` decides the order and records outcomes; this module only
+knows which function of `leads/` and `digest/` does each step and how to read its result, so
+a room's API change touches one small function here. Each step reports progress through a
+`note(text)` callback (the run's display) and raises `UserError` for a problem a person can fix.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from typing import TYPE_CHECKING
+
+from sqlalchemy import func, select
+
+from leads.branches_file import BranchesFileError, read_branches
+from leads.branches_store import import_branches
+from leads.build import build_leads as build_lead_rows
+from leads.models import OPEN_STATUSES, Lead
+from leads.registry_file import RegistryFileError, read_registry
+from leads.registry_store import import_registrations
+from lpse_leads.commands.registry import problems_error
+from lpse_leads.config import AppConfig
+from pipeline.db import make_engine, session_factory
+from pipeline.writer import utcnow
+
+if TYPE_CHECKING:
+    from lpse_leads.run import RunSummary
+
+Note = Callable[[str], None]
+
+
+def import_reference(config: AppConfig, note: Note) -> None:
+    """Import the configured branch table and registry export (each all-or-nothing)."""
+    engine = make_engine(config.db_url)
+    try:
+        if config.leads.branches_file:
+            try:
+                branches = read_branches(config.leads.branches_file)
+            except BranchesFileError as exc:
+                raise problems_error(exc) from None
+            with session_factory(engine).begin() as session:
+                import_branches(session, branches, utcnow())
+            note(f"{len(branches)} branches")
+        if config.leads.registry_file:
+            import_registry(config, engine)
+            note("registry imported")
+    finally:
+        engine.dispose()
+
+
+def import_registry(config: AppConfig, engine: object | None = None) -> int:
+    """Import `leads.registry_file` (the scheduler's re-import job calls this alone); returns rows read."""
+    if not config.leads.registry_file:
+        return 0
+    try:
+        rows = read_registry(config.leads.registry_file)
+    except RegistryFileError as exc:
+        raise problems_error(exc) from None
+    own = engine is None
+    engine = engine or make_engine(config.db_url)
+    try:
+        with session_factory(engine).begin() as session:  # type: ignore[arg-type]
+            import_registrations(session, rows, utcnow())
+    finally:
+        if own:
+            engine.dispose()  # type: ignore[attr-defined]
+    return len(rows)
+
+
+def queue_name(route: str, branch_code: str | None, kanwil: str | None, province: str | None) -> str:
+    """Who a lead goes to: its branch code, else the province's fallback queue, else `unrouted`."""
+    if route == "branch" and branch_code:
+        return branch_code
+    if route == "fallback":
+        return f"fallback {kanwil or province or '?'}"
+    return "unrouted"
+
+
+def build_leads(config: AppConfig, today: dt.date, note: Note) -> dict[str, int]:
+    """Bring the leads up to date; returns open leads per queue (branch code or fallback)."""
+    engine = make_engine(config.db_url)
+    try:
+        with session_factory(engine).begin() as session:
+            built = build_lead_rows(session, today)
+            rows = session.execute(
+                select(Lead.route, Lead.branch_code, Lead.kanwil, Lead.province_name, func.count())
+                .where(Lead.status.in_(OPEN_STATUSES))
+                .group_by(Lead.route, Lead.branch_code, Lead.kanwil, Lead.province_name)
+            ).all()
+    finally:
+        engine.dispose()
+    queues: dict[str, int] = {}
+    for route, branch, kanwil, province, count in rows:
+        name = queue_name(route, branch, kanwil, province)
+        queues[name] = queues.get(name, 0) + count
+    note(f"{built.new} new, {built.updated} updated, {sum(queues.values())} open")
+    return queues
+
+
+def send_digests(config: AppConfig, today: dt.date, summary: RunSummary, note: Note) -> None:
+    """Send (SMTP) or write (outbox) today's digest per branch with something new."""
+    raise NotImplementedError("digest room not available yet")

@@ -15,8 +15,9 @@ from crawler.parsers.html import field_cells, find, load_html, put, put_text, pu
 from domain.dates import parse_id_date
 from domain.text import clean_text, split_badges_element
 
-#: `APBD 2022`, `APBD 2024 - BLUD 2024`, `2026` (darurat: year only); a year is four whole digits.
-_SOURCE_YEAR = re.compile(r"(?:([A-Za-z][A-Za-z ]*?)\s+)?\b(\d{4})\b", re.ASCII)
+#: `APBD 2022`, `APBD 2024 - BLUD 2024`, `2026` (darurat: year only); a year is four whole digits 20xx
+#: (SPSE dates from 2008), so `0000` or `x20251` is no year.
+_SOURCE_YEAR = re.compile(r"(?:([A-Za-z][A-Za-z ]*?)\s+)?\b(20\d\d)\b", re.ASCII)
 
 
 def _fiscal(text: str) -> tuple[int, str | None]:

@@ -161,10 +161,16 @@ FISCAL_PAGES = [r for r in PAGE_NAMES if PAGES[r] == "announcement"]
 )
 @example(FISCAL_PAGES[0], "APBD 12345")
 @example(FISCAL_PAGES[0], "x20251")
-def test_garbled_fiscal_year_is_a_whole_year_of_the_text_or_absent(relative: str, garbage: str) -> None:
+@example(FISCAL_PAGES[0], "0000")
+@example(FISCAL_PAGES[0], "APBD 0251")
+def test_garbled_fiscal_year_is_a_plausible_whole_year_of_the_text_or_absent(
+    relative: str, garbage: str
+) -> None:
     result = outcome(PARSERS["announcement"], _garble_field(relative, L.FISCAL_YEAR, garbage))
     if result is not None and "fiscal_year" in result:
-        assert re.search(rf"(?<![0-9A-Za-z]){result['fiscal_year']}(?![0-9A-Za-z])", garbage)
+        year = result["fiscal_year"]
+        assert 2000 <= year <= 2099
+        assert re.search(rf"(?<![0-9A-Za-z]){year}(?![0-9A-Za-z])", garbage)
 
 
 #: sub-table column → (record key inside winners / stages, reader)

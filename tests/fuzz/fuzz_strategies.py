@@ -8,13 +8,16 @@ valid ones with one corruption that makes them invalid by the protocol's rules.
 from __future__ import annotations
 
 import calendar
+import os
 from datetime import date
 from decimal import Decimal
 
 from hypothesis import strategies as st
 
-FAST = {"max_examples": 150, "deadline": None}
-SLOW = {"max_examples": 40, "deadline": None}
+#: Example counts keep the folder well under a minute; `FUZZ_SCALE=20 pytest tests/fuzz` searches harder.
+_SCALE = max(1, int(os.environ.get("FUZZ_SCALE", "1")))
+FAST = {"max_examples": 150 * _SCALE, "deadline": None}
+SLOW = {"max_examples": 40 * _SCALE, "deadline": None}
 
 #: Whitespace SPSE pages put around values (spaces, newlines, tabs, &nbsp; raw or as an entity).
 PADDING = st.lists(st.sampled_from([" ", "\n", "\t", "\xa0", "&nbsp;", "\r\n"]), max_size=3).map("".join)

@@ -107,8 +107,8 @@ class AppConfig:
             "database": redact_url(self.db_url),
             "sites": ", ".join(self.crawl.sites) or "(none)",
             "years": ", ".join(map(str, self.crawl.years)) or "(current year)",
-            "registry file": str(self.leads.registry_file or "(none)"),
-            "branches file": str(self.leads.branches_file or "(starter table)"),
+            "registry file": str(self.leads.registry_file or "(none; the stored registry stays)"),
+            "branches file": str(self.leads.branches_file or "(none; the stored table stays)"),
             "mail": redact_url(self.mail.smtp_url) if self.mail.smtp_url else f"outbox {self.outbox}",
             "schedule": f"daily {self.schedule.time} Asia/Jakarta",
         }

@@ -20,8 +20,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-#: How long a child gets to finish after SIGTERM before it is killed.
-TERMINATE_GRACE_SECONDS = 20.0
+#: How long a child gets to close its spider after the first SIGTERM (Scrapy's graceful stop).
+TERMINATE_GRACE_SECONDS = 15.0
+#: After the second SIGTERM (Scrapy's forced stop), how long before SIGKILL.
+FORCE_GRACE_SECONDS = 5.0
 
 
 @dataclass(frozen=True)
@@ -71,6 +73,7 @@ def run_crawl(
     timeout_seconds: float,
     stop: threading.Event | None = None,
     env: Mapping[str, str] | None = None,
+    terminate_grace: float = TERMINATE_GRACE_SECONDS,
 ) -> CrawlResult:
     """Start the crawl child, wait for it (or stop it), and return its exit status and stats."""
     work_dir.mkdir(parents=True, exist_ok=True)
@@ -86,35 +89,41 @@ def run_crawl(
             stdin=subprocess.DEVNULL,
             env={**os.environ, **(env or {}), "LPSE_LEADS_DB": request.db_url},
         )
-        failure = _wait(child, timeout_seconds, stop)
+        failure = _wait(child, timeout_seconds, stop, terminate_grace)
     stats = _read_stats(stats_file)
     if failure is None and child.returncode != 0:
         failure = f"crawl of {request.year} exited with status {child.returncode} (log: {log_file})"
     return CrawlResult(child.returncode, stats, log_file, failure)
 
 
-def _wait(child: subprocess.Popen[bytes], timeout_seconds: float, stop: threading.Event) -> str | None:
+def _wait(
+    child: subprocess.Popen[bytes], timeout_seconds: float, stop: threading.Event, grace: float
+) -> str | None:
     """Wait for the child; on stop or timeout terminate it and say why."""
     deadline = time.monotonic() + timeout_seconds
     while child.poll() is None:
         if stop.is_set():
-            _terminate(child)
+            _terminate(child, grace)
             return "crawl stopped: the process was asked to shut down"
         if time.monotonic() >= deadline:
-            _terminate(child)
+            _terminate(child, grace)
             return f"crawl stopped after the {timeout_seconds / 60:.0f}-minute limit (crawl.timeout_minutes)"
         stop.wait(0.2)
     return None
 
 
-def _terminate(child: subprocess.Popen[bytes]) -> None:
-    """SIGTERM (Scrapy closes the spider and flushes), then SIGKILL if it does not end in time."""
-    child.terminate()
-    try:
-        child.wait(TERMINATE_GRACE_SECONDS)
-    except subprocess.TimeoutExpired:
-        child.kill()
-        child.wait()
+def _terminate(child: subprocess.Popen[bytes], grace: float) -> None:
+    """SIGTERM (Scrapy closes the spider, flushing the store), a second SIGTERM (Scrapy's forced
+    stop) if that takes longer than `grace`, and SIGKILL as the last resort."""
+    for signal_child, wait in ((child.terminate, grace), (child.terminate, FORCE_GRACE_SECONDS)):
+        signal_child()
+        try:
+            child.wait(wait)
+            return
+        except subprocess.TimeoutExpired:
+            continue
+    child.kill()
+    child.wait()
 
 
 def _read_stats(path: Path) -> dict[str, Any]:

@@ -120,22 +120,27 @@ def serve(
     )
 
     def on_signal(signum: int, _frame: FrameType | None) -> None:
-        if stopping.is_set():
-            return
+        # Only set a flag here: a signal handler that takes locks (or raises) can deadlock
+        # the main thread it interrupts. The stopper thread does the shutting down.
+        received.append(signal.Signals(signum).name)
         stopping.set()
-        log.info("received %s: stopping after the running job", signal.Signals(signum).name)
-        raise SystemExit(0)
 
-    previous = {sig: signal.signal(sig, on_signal) for sig in (signal.SIGTERM, signal.SIGINT)}
-    try:
-        scheduler.add_listener(lambda _event: _log_next_runs(scheduler), mask=EVENT_SCHEDULER_STARTED)
-        scheduler.start()
-    except (KeyboardInterrupt, SystemExit):
-        pass
-    finally:
-        stopping.set()
+    def stopper() -> None:
+        stopping.wait()
+        log.info("received %s: stopping after the running job", received[0] if received else "stop")
         if scheduler.state != STATE_STOPPED:
             scheduler.shutdown(wait=True)
+
+    received: list[str] = []
+    previous = {sig: signal.signal(sig, on_signal) for sig in (signal.SIGTERM, signal.SIGINT)}
+    stopper_thread = threading.Thread(target=stopper, name="lpse-leads-stopper", daemon=True)
+    try:
+        scheduler.add_listener(lambda _event: _log_next_runs(scheduler), mask=EVENT_SCHEDULER_STARTED)
+        stopper_thread.start()
+        scheduler.start()  # blocks until the stopper has shut the scheduler down
+    finally:
+        stopping.set()
+        stopper_thread.join()
         for sig, handler in previous.items():
             signal.signal(sig, handler)
     log.info("scheduler stopped")

@@ -43,14 +43,13 @@ def import_reference(config: AppConfig, note: Note) -> None:
             with session_factory(engine).begin() as session:
                 import_branches(session, branches, utcnow())
             note(f"{len(branches)} branches")
-        if config.leads.registry_file:
-            import_registry(config, engine)
-            note("registry imported")
     finally:
         engine.dispose()
+    if config.leads.registry_file:
+        note(f"{import_registry(config)} registrations")
 
 
-def import_registry(config: AppConfig, engine: object | None = None) -> int:
+def import_registry(config: AppConfig) -> int:
     """Import `leads.registry_file` (the scheduler's re-import job calls this alone); returns rows read."""
     if not config.leads.registry_file:
         return 0
@@ -58,14 +57,12 @@ def import_registry(config: AppConfig, engine: object | None = None) -> int:
         rows = read_registry(config.leads.registry_file)
     except RegistryFileError as exc:
         raise problems_error(exc) from None
-    own = engine is None
-    engine = engine or make_engine(config.db_url)
+    engine = make_engine(config.db_url)
     try:
-        with session_factory(engine).begin() as session:  # type: ignore[arg-type]
+        with session_factory(engine).begin() as session:
             import_registrations(session, rows, utcnow())
     finally:
-        if own:
-            engine.dispose()  # type: ignore[attr-defined]
+        engine.dispose()
     return len(rows)
 
 

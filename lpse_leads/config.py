@@ -18,13 +18,14 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit, urlunsplit
+from urllib.parse import urlsplit
 
+from lpse_leads.dbopt import SQLITE_NAME
 from lpse_leads.errors import UserError
+from pipeline.runs import redact_url
 
 CONFIG_ENV = "LPSE_LEADS_CONFIG"
 DEFAULT_HOME = Path("var")
-SQLITE_NAME = "lpse-leads.sqlite"
 _TRUE = frozenset({"1", "true", "yes", "on"})
 _FALSE = frozenset({"0", "false", "no", "off"})
 _TIME = re.compile(r"^([01]?\d|2[0-3]):([0-5]\d)$")
@@ -112,18 +113,6 @@ class AppConfig:
             "mail": redact_url(self.mail.smtp_url) if self.mail.smtp_url else f"outbox {self.outbox}",
             "schedule": f"daily {self.schedule.time} Asia/Jakarta",
         }
-
-
-def redact_url(url: str) -> str:
-    """The URL with any password replaced by `***`, so it is safe to print or log."""
-    parts = urlsplit(url)
-    if parts.password is None:
-        return url
-    host = parts.hostname or ""
-    if parts.port:
-        host = f"{host}:{parts.port}"
-    netloc = f"{parts.username or ''}:***@{host}"
-    return urlunsplit(parts._replace(netloc=netloc))
 
 
 # --- parsing and validation of one value -------------------------------------------------

@@ -7,8 +7,6 @@ import sys
 import textwrap
 from pathlib import Path
 
-import pytest
-
 from lpse_leads.lock import lock_file_for, run_lock, try_acquire
 
 
@@ -52,29 +50,15 @@ def test_sqlite_second_holder_in_same_process_is_refused(tmp_path):
     again.release()
 
 
-def test_postgres_advisory_lock_refuses_a_second_session(pg_url):
-    first = try_acquire(pg_url, Path("."))
+def test_second_session_is_refused_until_release_on_either_database(db_url, tmp_path):
+    """SQLite: the file lock; PostgreSQL: the advisory lock, held on its own connection."""
+    first = try_acquire(db_url, tmp_path)
     assert first is not None
+    kind = "PostgreSQL advisory lock" if db_url.startswith("postgresql") else "file lock"
+    assert first.description.startswith(kind)
     try:
-        assert try_acquire(pg_url, Path(".")) is None  # another connection, same process
-        assert not other_process_gets_lock(pg_url, Path("."))
+        assert try_acquire(db_url, tmp_path) is None  # another connection / open file, same process
+        assert not other_process_gets_lock(db_url, tmp_path)
     finally:
         first.release()
-    second = try_acquire(pg_url, Path("."))
-    assert second is not None
-    second.release()
-
-
-@pytest.fixture
-def pg_url():
-    """Temporary: replaced by the shared `db_url` fixture once it lands."""
-    import os
-
-    from sqlalchemy import create_engine, text
-
-    url = os.environ.get("LPSE_LEADS_TEST_PG", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres")
-    try:
-        create_engine(url).connect().execute(text("select 1"))
-    except Exception as exc:
-        pytest.skip(f"no PostgreSQL: {exc}")
-    return url
+    assert other_process_gets_lock(db_url, tmp_path)

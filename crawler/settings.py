@@ -113,6 +113,11 @@ LPSE_LEADS_DB = os.getenv("LPSE_LEADS_DB")
 # StorePipeline: packages per transaction, and the longest a queued package waits (seconds).
 LPSE_STORE_BATCH_SIZE = 500
 LPSE_STORE_FLUSH_SECONDS = 5.0
+# StorePipeline: attempts at a batch whose database connection dropped (PostgreSQL restarted),
+# waiting this many seconds before the second, doubling per attempt (1+2+4+8 s by default);
+# then the crawl stops with one error line (finish reason `database_unavailable`).
+LPSE_STORE_RETRY_TIMES = 5
+LPSE_STORE_RETRY_BACKOFF = 1.0
 
 # Default (kept explicit): the asyncio reactor, needed by the coroutine middleware.
 TWISTED_REACTOR = "twisted.internet.asyncioreactor.AsyncioSelectorReactor"

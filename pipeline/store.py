@@ -5,23 +5,38 @@ checked by a timer so a quiet crawl does not hold items) and at close. Each pack
 with its list fingerprint in the same transaction (`pipeline.writer`), so the incremental state
 never claims a package that was not written. The crawl is recorded in `crawl_runs`.
 The database URL comes from the `LPSE_LEADS_DB` setting; without one this pipeline is off.
+
+A batch whose connection dropped (PostgreSQL restarted, connection killed) is written again on
+a new connection (`pipeline.retry`, `LPSE_STORE_RETRY_TIMES`, `LPSE_STORE_RETRY_BACKOFF`). When
+the database stays away the crawl stops with ONE error line (finish reason
+`database_unavailable`); nothing unwritten has a fingerprint, so the next crawl fetches it again.
 """
 
 from __future__ import annotations
 
+import logging
 import time
-from typing import Any, Self
+from collections.abc import Callable
+from typing import Any, Self, TypeVar
 
 from scrapy import signals
 from scrapy.crawler import Crawler
 from scrapy.exceptions import CloseSpider, NotConfigured
+from scrapy.utils.defer import deferred_from_coro
+from sqlalchemy.engine import make_url
 from twisted.internet import task
 
 from crawler.items import ListSeenItem, PackageItem, package_record
 from pipeline.db import SchemaNotCurrent, ensure_schema, make_engine
+from pipeline.retry import DatabaseUnavailable, retry_on_disconnect
 from pipeline.runs import finish_run, start_run
 from pipeline.state import DB_SETTING
 from pipeline.writer import BatchResult, PackageWriter, SeenPackage
+
+logger = logging.getLogger(__name__)
+T = TypeVar("T")
+#: The finish reason of a crawl stopped because the database stayed unreachable.
+DATABASE_UNAVAILABLE = "database_unavailable"
 
 
 class StorePipeline:
@@ -33,6 +48,11 @@ class StorePipeline:
         settings = crawler.settings
         self.batch_size = settings.getint("LPSE_STORE_BATCH_SIZE", 500)
         self.flush_seconds = settings.getfloat("LPSE_STORE_FLUSH_SECONDS", 5.0)
+        self.retry_times = settings.getint("LPSE_STORE_RETRY_TIMES", 5)
+        self.retry_backoff = settings.getfloat("LPSE_STORE_RETRY_BACKOFF", 1.0)
+        self.where = make_url(url).render_as_string(hide_password=True)
+        #: Set when the database stayed unreachable: nothing more is stored in this crawl.
+        self.failed = False
         self.packages: list[tuple[dict[str, Any], str | None]] = []
         self.seen: list[SeenPackage] = []
         self.last_flush = time.monotonic()
@@ -60,13 +80,40 @@ class StorePipeline:
         spider = self.crawler.spider
         sites = list(getattr(spider, "sites", []) or [])
         year = getattr(spider, "year", None)
-        self.run_id = start_run(engine, sites, year, bool(getattr(spider, "full", False)))
+        full = bool(getattr(spider, "full", False))
+        try:
+            self.run_id = self._retry(lambda: start_run(engine, sites, year, full), "opening the crawl run")
+        except DatabaseUnavailable as exc:
+            engine.dispose()
+            logger.error("Not crawling: %s", exc)
+            raise CloseSpider(DATABASE_UNAVAILABLE) from exc
         self.writer = PackageWriter(engine, run_id=self.run_id)
         self.timer = task.LoopingCall(self._flush_if_due)
         self.timer.start(min(1.0, self.flush_seconds), now=False)
 
+    def _retry(self, work: Callable[[], T], what: str) -> T:
+        """`work()` (one transaction), again on a new connection if the old one dropped."""
+        return retry_on_disconnect(
+            work, what=what, where=self.where, attempts=self.retry_times, backoff=self.retry_backoff
+        )
+
+    def _give_up(self, exc: DatabaseUnavailable) -> None:
+        """Log the problem in one line and stop the crawl (once); later items are not stored."""
+        if self.failed:
+            return
+        self.failed = True
+        self.packages, self.seen = [], []
+        logger.error("Stopping the crawl: %s. Run the crawl again to fetch what was not stored.", exc)
+        if self.crawler.stats is not None:
+            self.crawler.stats.set_value("lpse/store/failed", str(exc))
+        engine = self.crawler.engine
+        if engine is not None and engine.running:
+            deferred_from_coro(engine.close_spider_async(reason=DATABASE_UNAVAILABLE))
+
     def process_item(self, item: Any) -> Any:
         """Queue the item; flush when the batch is full or old."""
+        if self.failed:
+            return item
         if isinstance(item, PackageItem):
             self.packages.append((package_record(item), getattr(item, "fingerprint", None)))
         elif isinstance(item, ListSeenItem):
@@ -89,9 +136,17 @@ class StorePipeline:
         self.last_flush = time.monotonic()
         if not (self.packages or self.seen) or self.writer is None:
             return None
+        if self.failed:
+            return None
         packages, seen = self.packages, self.seen
         self.packages, self.seen = [], []
-        result = self.writer.write(packages, seen)
+        writer = self.writer
+        what = f"the batch of {len(packages)} packages and {len(seen)} unchanged list rows"
+        try:
+            result = self._retry(lambda: writer.write(packages, seen), what)
+        except DatabaseUnavailable as exc:
+            self._give_up(exc)
+            return None
         stats = self.crawler.stats
         if stats is not None:
             for name in ("inserted", "changed", "unchanged", "seen", "changes"):
@@ -111,5 +166,10 @@ class StorePipeline:
             return
         stats = self.crawler.stats
         values = dict(stats.get_stats()) if stats is not None else {}
-        finish_run(self.writer.engine, self.run_id, reason, values)
-        self.writer.engine.dispose()
+        engine, run_id = self.writer.engine, self.run_id
+        try:
+            self._retry(lambda: finish_run(engine, run_id, reason, values), "closing the crawl run")
+        except DatabaseUnavailable as exc:
+            logger.error("The crawl run %d stays open: %s", run_id, exc)
+        finally:
+            engine.dispose()

@@ -106,8 +106,11 @@ class StorePipeline:
         logger.error("Stopping the crawl: %s. Run the crawl again to fetch what was not stored.", exc)
         if self.crawler.stats is not None:
             self.crawler.stats.set_value("lpse/store/failed", str(exc))
-        engine = self.crawler.engine
-        if engine is not None and engine.running:
+        try:
+            engine = self.crawler.engine
+        except RuntimeError:  # no crawl is running (the pipeline driven by hand)
+            return
+        if engine.running:
             deferred_from_coro(engine.close_spider_async(reason=DATABASE_UNAVAILABLE))
 
     def process_item(self, item: Any) -> Any:

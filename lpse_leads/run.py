@@ -60,15 +60,17 @@ class RunSummary:
         """`ok` when every step succeeded, else `failed`."""
         return "failed" if self.failures else "ok"
 
-    def add_crawl_stats(self, stats: dict[str, Any]) -> None:
-        """Add one crawl child's store counters (`lpse/store/*`) to the package totals."""
+    def add_crawl_stats(self, stats: dict[str, Any]) -> str:
+        """Add one crawl child's store counters (`lpse/store/*`) to the totals; returns them as text."""
 
         def count(name: str) -> int:
             return int(stats.get(f"lpse/store/{name}", 0) or 0)
 
+        seen = count("inserted") + count("changed") + count("unchanged") + count("seen")
         self.packages_new += count("inserted")
         self.packages_changed += count("changed")
-        self.packages_seen += count("inserted") + count("changed") + count("unchanged") + count("seen")
+        self.packages_seen += seen
+        return f"{seen} packages seen, {count('inserted')} new, {count('changed')} changed"
 
     def as_stats(self) -> dict[str, Any]:
         """Flat JSON values for the `crawl_runs.stats` column (no passwords)."""
@@ -225,8 +227,7 @@ def _steps(
                 stop=stop,
                 env={"LPSE_LEADS_HOME": str(config.data.home)},
             )
-            summary.add_crawl_stats(result.stats)
-            note(f"{result.stats.get('lpse/packages', 0)} packages")
+            note(summary.add_crawl_stats(result.stats))
             if result.failure:
                 raise UserError(result.failure)
     if stop.is_set():

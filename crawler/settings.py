@@ -65,6 +65,9 @@ DOWNLOADER_MIDDLEWARES = {
     # Replaced by SpseDownloaderMiddleware at the same position (default 550).
     "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
     "crawler.middlewares.SpseDownloaderMiddleware": 550,
+    # Not in Scrapy: only the configured sites' hosts are requested, redirects and links to
+    # other hosts are dropped (Scrapy's OffsiteMiddleware at 50 lets dont_filter requests pass).
+    "crawler.offsite.ConfiguredHostsMiddleware": 40,
 }
 
 # --- lpse-leads settings (read by the components named) ---------------------------------
@@ -123,6 +126,9 @@ LPSE_STORE_RETRY_BACKOFF = 1.0
 TWISTED_REACTOR = "twisted.internet.asyncioreactor.AsyncioSelectorReactor"
 # Default "INFO"; kept, the crawl command prints a summary at the end.
 LOG_LEVEL = "INFO"
+# Default scrapy.logformatter.LogFormatter, which writes whole items (winners' names, addresses,
+# NPWPs) into the log; ours names an item by its key and masks NPWPs in drop reasons.
+LOG_FORMATTER = "crawler.logformatter.LpseLogFormatter"
 # Default True; no telnet console on a crawler that runs unattended.
 TELNETCONSOLE_ENABLED = False
 # Default True (new in 2.19): no HTTP control port either, for the same reason.

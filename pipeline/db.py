@@ -63,6 +63,8 @@ def make_engine(url: str, *, immediate: bool = True, **kwargs: Any) -> Engine:
     """An Engine for `url`; a SQLite file's folder is created. `immediate=False` for read-only SQLite use."""
     url = normalise_url(url)
     parsed = make_url(url)
+    # Error messages never carry bound values (scraped names, NPWPs) into logs and tracebacks.
+    kwargs.setdefault("hide_parameters", True)
     if parsed.get_backend_name() == "sqlite":
         if parsed.database and parsed.database != ":memory:" and not parsed.database.startswith("file:"):
             Path(parsed.database).expanduser().parent.mkdir(parents=True, exist_ok=True)

@@ -13,7 +13,7 @@ from typing import Any, Self
 from scrapy.crawler import Crawler
 
 from crawler.items import ListSeenItem, PackageItem
-from domain.npwp import normalise_npwp
+from domain.npwp import mask_npwp_for_log, normalise_npwp
 from pipeline.models import PACKAGE_MONEY_FIELDS, WINNER_MONEY_FIELDS
 from pipeline.stats import drop
 
@@ -67,7 +67,7 @@ def _winner_problem(winner: Any) -> str | None:
     try:
         normalise_npwp(winner.get("npwp"))
     except (TypeError, ValueError):
-        return f"npwp={winner.get('npwp')!r}"
+        return f"npwp={mask_npwp_for_log(repr(winner.get('npwp')))}"
     return None
 
 

@@ -10,6 +10,7 @@ import copy
 import html
 import re
 
+import lxml.etree
 import lxml.html
 
 _WHITESPACE = re.compile(r"\s+")
@@ -64,4 +65,8 @@ def split_badges(html_fragment: str) -> tuple[str, list[str]]:
     fragment = _without_controls(html_fragment or "")
     if not fragment.strip():
         return "", []
-    return split_badges_element(lxml.html.fragment_fromstring(fragment, create_parent="div"))
+    try:
+        root = lxml.html.fragment_fromstring(fragment, create_parent="div")
+    except lxml.etree.ParserError:  # only a markup declaration (`<!DOCTYPE`): lxml finds no document
+        return "", []
+    return split_badges_element(root)

@@ -30,6 +30,7 @@ def _expected(text: str) -> str:
 @example("Gedung &#x1f;&#0; Baru")
 @example("\ufffe &#xFFFF;")
 @example("<?xml version='1.0' encoding='utf-8'?>Gedung")
+@example("<!DOCTYPE")
 def test_any_cell_splits_without_error(cell: str) -> None:
     name, badges = split_badges(cell)
     assert name == clean_text(name)

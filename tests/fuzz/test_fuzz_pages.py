@@ -16,6 +16,7 @@ from crawler.parsers import labels as L
 from crawler.parsers.labels import label_key
 from domain.dates import parse_id_date, parse_id_datetime
 from domain.money import parse_rupiah
+from domain.npwp import normalise_npwp
 from tests.fuzz.fuzz_pages import (
     MUTATIONS,
     PAGES,
@@ -179,13 +180,14 @@ COLUMNS = {
     "harga terkoreksi": ("corrected_value", parse_rupiah),
     "hasil negosiasi": ("negotiated_value", parse_rupiah),
     "harga kontrak": ("contract_value", parse_rupiah),
+    "npwp": ("npwp", normalise_npwp),
     "mulai": ("start", parse_id_datetime),
     "sampai": ("end", parse_id_datetime),
 }
 
 
-def _column_cells(relative: str) -> list[tuple[int, int, str]]:
-    """(table index, cell index, column) of every data cell under a known column header."""
+def _column_cells(relative: str) -> list[tuple[int, int, int, str]]:
+    """(table, row, cell index, column) of every data cell under a known column header."""
     found = []
     for t, table in enumerate(document(relative).iter("table")):
         rows = table.xpath("./tr | ./thead/tr | ./tbody/tr")
@@ -196,7 +198,7 @@ def _column_cells(relative: str) -> list[tuple[int, int, str]]:
                 continue
             for c, head in enumerate(heads):
                 if head in COLUMNS:
-                    found.append((t, r * 1000 + c, head))
+                    found.append((t, r, c, head))
     return found
 
 
@@ -211,14 +213,14 @@ def _values(record: dict[str, Any] | None, key: str) -> list[Any]:
 @settings(**SLOW)
 @given(st.sampled_from(COLUMN_CASES), PLAIN_GARBAGE)
 def test_garbled_column_cell_is_absent_or_parse_error(case: tuple, garbage: str) -> None:
-    relative, (t, rc, head) = case
+    relative, (t, r, c, head) = case
     key, reader = COLUMNS[head]
     parser = PARSERS[PAGES[relative]]
     before = _values(outcome(parser, page_bytes(relative)), key)
     doc = document(relative)
     table = list(doc.iter("table"))[t]
-    row = table.xpath("./tr | ./thead/tr | ./tbody/tr")[rc // 1000]
-    set_text(row.xpath("./td")[rc % 1000], MARK)
+    row = table.xpath("./tr | ./thead/tr | ./tbody/tr")[r]
+    set_text(row.xpath("./td")[c], MARK)
     result = outcome(parser, serialise(doc).replace(MARK.encode(), garbage.encode("utf-8")))
     if result is None:
         return

@@ -2,7 +2,8 @@
 
 Order: `--db URL`, else `LPSE_LEADS_DB`, else SQLite `lpse-leads.sqlite` in the working data
 folder (`$LPSE_LEADS_HOME`, else `./var/`). `open_database` also brings the schema up to date
-(SQLite) or says in one line that PostgreSQL needs `lpse-leads db upgrade`.
+(SQLite) or says in one line that PostgreSQL needs `lpse-leads db upgrade`. Error messages
+show the URL without its password.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from sqlalchemy.exc import ArgumentError, OperationalError
 
 from lpse_leads.errors import UserError
 from pipeline.db import SchemaNotCurrent, ensure_schema, make_engine, normalise_url
+from pipeline.runs import redact_url
 
 DB_ENV = "LPSE_LEADS_DB"
 HOME_ENV = "LPSE_LEADS_HOME"
@@ -48,8 +50,10 @@ def resolve_db_url(args: argparse.Namespace) -> str:
     url = getattr(args, "db", None) or os.environ.get(DB_ENV) or default_db_url()
     try:
         return normalise_url(url)
-    except ArgumentError as exc:
-        raise UserError(f"not a database URL: {url!r} (expected sqlite:///FILE or postgresql://…)") from exc
+    except (ArgumentError, ValueError) as exc:  # ValueError: e.g. a port that is not a number
+        raise UserError(
+            f"not a database URL: {redact_url(url)!r} (expected sqlite:///FILE or postgresql://…)"
+        ) from exc
 
 
 def open_database(args: argparse.Namespace, *, migrate: bool = True, immediate: bool = True) -> Engine:
@@ -58,7 +62,7 @@ def open_database(args: argparse.Namespace, *, migrate: bool = True, immediate: 
     try:
         engine = make_engine(url, immediate=immediate)
     except Exception as exc:
-        raise UserError(f"cannot open database {url!r}: {exc}") from exc
+        raise UserError(f"cannot open database {redact_url(url)!r}: {exc}") from exc
     if migrate:
         try:
             ensure_schema(engine)

@@ -7,16 +7,19 @@ leftovers `interrupted` when their start is older than `STALE_AFTER`.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Mapping, Sequence
 from decimal import Decimal
 from typing import Any
-from urllib.parse import urlsplit, urlunsplit
 
 from sqlalchemy import Engine, insert, update
 
 from pipeline.models import CrawlRun
 
 STALE_AFTER = dt.timedelta(hours=12)
+#: `scheme://user:password@` anywhere in a text, or `user:password@` starting a text without a
+#: scheme; the last `@` before the next `/` ends it, so a password with a raw `@` goes as a whole.
+_USERINFO = re.compile(r"(?P<scheme>\b[A-Za-z][A-Za-z0-9+.\-]*://)[^/\s]*@|^[^/\s:]*:[^/\s]*@")
 _SECRET_WORDS = ("password", "passwd", "secret", "token", "authorization", "cookie")
 
 
@@ -26,14 +29,13 @@ def utcnow() -> dt.datetime:
 
 
 def redact_url(url: str) -> str:
-    """A URL without user name or password (`https://u:p@host/x` → `https://host/x`)."""
-    parts = urlsplit(url)
-    if parts.username is None and parts.password is None:
-        return url
-    host = parts.hostname or ""
-    if parts.port:
-        host = f"{host}:{parts.port}"
-    return urlunsplit((parts.scheme, host, parts.path, parts.query, parts.fragment))
+    """A URL without user name or password (`https://u:p@host/x` → `https://host/x`).
+
+    Text only, no parsing that can fail: a malformed URL (bad port, unknown scheme, no scheme
+    at all) loses its `user:password@` part too, and so does every URL inside a longer text,
+    so even an error message or a stats value quoting one is safe.
+    """
+    return _USERINFO.sub(lambda m: m.group("scheme") or "", url)
 
 
 def clean_stats(stats: Mapping[str, Any]) -> dict[str, Any]:
@@ -43,7 +45,7 @@ def clean_stats(stats: Mapping[str, Any]) -> dict[str, Any]:
         if any(word in key.lower() for word in _SECRET_WORDS):
             continue
         if isinstance(value, bool | int | float | str) or value is None:
-            out[key] = redact_url(value) if isinstance(value, str) and "://" in value else value
+            out[key] = redact_url(value) if isinstance(value, str) and "@" in value else value
         elif isinstance(value, Decimal):
             out[key] = str(value)
         elif isinstance(value, dt.datetime | dt.date):

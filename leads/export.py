@@ -2,8 +2,8 @@
 
 A cell whose text starts with ``=``, ``+``, ``-``, ``@`` (or a tab / carriage return) is run as a
 formula by Excel and LibreOffice; package names and contractor names come from public web pages,
-so such text is prefixed with ``'`` (OWASP "CSV injection"). ``safe_cell`` is the one place that
-does it; the digest's attachment uses it too.
+so such text is prefixed with ``'`` (OWASP "CSV injection"). ``safe_cell`` (defined once, in
+``pipeline.export``, re-exported here) is the one place that does it; the digest uses it too.
 """
 
 from __future__ import annotations
@@ -16,15 +16,9 @@ from pathlib import Path
 from typing import IO, Any
 
 from domain.jsonio import to_json
+from pipeline.export import FORMULA_STARTS, safe_cell
 
-FORMULA_STARTS: tuple[str, ...] = ("=", "+", "-", "@", "\t", "\r")
-
-
-def safe_cell(value: Any) -> Any:
-    """``value`` unchanged, except text that a spreadsheet would run as a formula gets a leading ``'``."""
-    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
-        return "'" + value
-    return value
+__all__ = ["FORMULA_STARTS", "safe_cell", "write_csv", "write_jsonl", "write_xlsx"]
 
 
 def _csv_text(value: Any) -> str:

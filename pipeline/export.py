@@ -20,7 +20,8 @@ from pipeline.rebuild import package_query, rebuild_records
 from pipeline.record import SCALAR_FIELDS, STAGE_FIELDS, WINNER_FIELDS, Record, value_text
 
 _PAGE = 1000
-_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+#: First characters that make Excel / LibreOffice read a cell as a formula.
+FORMULA_STARTS: tuple[str, ...] = ("=", "+", "-", "@", "\t", "\r")
 
 CSV_COLUMNS = (
     "site",
@@ -66,10 +67,21 @@ def write_jsonl(records: Iterator[Record], out: TextIO) -> int:
     return count
 
 
-def safe_cell(value: Any) -> str:
-    """A CSV cell a spreadsheet shows as text: a leading `=`, `+`, `-`, `@` gets a `'` in front."""
-    text = "" if value is None else value_text(value) or ""
-    return "'" + text if text.startswith(_FORMULA_STARTS) else text
+def safe_cell(value: Any) -> Any:
+    """`value` unchanged, except text a spreadsheet would run as a formula gets a leading `'`.
+
+    The one implementation (OWASP "CSV injection"): text from SPSE pages or imported files that
+    starts with `=`, `+`, `-`, `@`, a tab or a carriage return. Numbers and dates stay typed
+    (XLSX cells); `leads.export` and the digest's attachment use this function.
+    """
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+        return "'" + value
+    return value
+
+
+def _cell_text(value: Any) -> str:
+    """A flat CSV cell: the value as text (empty for None), neutralised."""
+    return safe_cell("" if value is None else value_text(value) or "")
 
 
 def _joined(values: list[Any]) -> str:
@@ -86,7 +98,7 @@ def csv_row(record: Record) -> list[str]:
         for field in WINNER_FIELDS:
             row[prefix + field] = _joined([w.get(field) for w in record[key]])
     row["stages"] = _joined(["|".join(s.get(k) or "" for k in STAGE_FIELDS) for s in record["stages"]])
-    return [safe_cell(row[c]) for c in CSV_COLUMNS]
+    return [_cell_text(row[c]) for c in CSV_COLUMNS]
 
 
 def write_csv(records: Iterator[Record], out: TextIO) -> int:

@@ -1,12 +1,18 @@
 """Benchmark: `lpse-leads leads build` over N packages and N/5 registrations (SQLite and PostgreSQL).
 
-    .venv/bin/python bench/leads.py [--sizes 100000 1000000] [--pg URL | --no-pg]
+    .venv/bin/python bench/leads.py [--sizes 100000 1000000] [--pg URL | --no-pg | --no-sqlite]
+                                    [--cache DIR]
 
 For each size and database: synthetic construction packages (leads.synthetic; 10% out of scope)
 are written straight into the pipeline tables, a noisy registry of N/5 rows (80% registrations of
 real packages with typos/abbreviations/NPWP forms, 20% look-alike decoys) is imported, the starter
 branch table is imported, then `leads build` runs in a subprocess: wall time and peak RSS are
-measured, then a second (idempotent) build, then matching precision/recall against the truth.
+measured, then a second (no-change, incremental) build, a build on the next day (days overdue and
+scores move), then matching precision/recall against the truth. The last line is a summary.
+
+``--cache DIR`` keeps the populated databases (a SQLite file and a PostgreSQL database per size, plus
+the truth) and reuses them on the next run after emptying the leads tables, so build changes can be
+measured without regenerating 1 M packages.
 Goal at 1 M packages × 200 k registrations: ≤ 60 s and ≤ 1 GB.
 """
 
@@ -14,7 +20,9 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import json
 import os
+import platform
 import subprocess
 import sys
 import tempfile
@@ -41,6 +49,8 @@ PG_SERVER = os.environ.get("LPSE_LEADS_TEST_PG", "postgresql+psycopg://postgres@
 CHUNK = 10_000
 TODAY = "2026-11-22"
 NOW = dt.datetime(2026, 11, 22, tzinfo=dt.UTC)
+#: Tables a build writes (emptied before a first build on a reused database), children first.
+BUILD_TABLES = ("lead_events", "matches", "match_candidates", "lead_build_state", "leads")
 PACKAGE_KEYS = ("list", "code", "name", "stage", "agency", "work_unit", "category", "fiscal_year",
                 "budget_value", "estimate_value")  # fmt: skip
 
@@ -128,11 +138,11 @@ def _write(
     return first_id + len(chunk)
 
 
-def timed_build(url: str) -> tuple[float, float, str]:
+def timed_build(url: str, today: str = TODAY) -> tuple[float, float, str]:
     """Run `lpse-leads leads build` in a subprocess: (seconds, peak RSS in MB, its output line)."""
     started = time.perf_counter()
     process = subprocess.Popen(
-        [sys.executable, "-m", "lpse_leads", "leads", "build", "--today", TODAY, "--db", url],
+        [sys.executable, "-m", "lpse_leads", "leads", "build", "--today", today, "--db", url],
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
         text=True,
@@ -161,53 +171,117 @@ def precision_recall(url: str, truth: dict[str, tuple[str, str]]) -> tuple[float
     return correct / max(len(found), 1), correct / max(len(truth), 1), len(found)
 
 
-def run(label: str, url: str, size: int) -> None:
-    """Populate, build twice, report."""
+def clear_leads(url: str) -> None:
+    """Empty the tables a build writes, so a reused database gets a first build again."""
+    engine = make_engine(url)
+    upgrade(engine)
+    with engine.begin() as connection:
+        for table in BUILD_TABLES:
+            connection.execute(text(f"DELETE FROM {table}"))
+    engine.dispose()
+
+
+def prepared(label: str, url: str, size: int, cache: Path | None) -> dict[str, tuple[str, str]]:
+    """A populated database at ``url`` (reused from the cache when there), with its matching truth."""
+    truth_file = cache / f"truth-{label}-{size}.json" if cache else None
+    if truth_file is not None and truth_file.exists():
+        clear_leads(url)
+        print(f"[{label} {size:,}] reusing the populated database", flush=True)
+        return {k: tuple(v) for k, v in json.loads(truth_file.read_text()).items()}
     started = time.perf_counter()
     truth, registry_seconds = populate(url, size)
     print(f"[{label} {size:,}] populated in {time.perf_counter() - started:.0f} s "
           f"(registry import of {size // 5:,} rows: {registry_seconds:.1f} s)", flush=True)  # fmt: skip
+    if truth_file is not None:
+        truth_file.write_text(json.dumps(truth))
+    return truth
+
+
+def run(label: str, url: str, size: int, cache: Path | None) -> str:
+    """Populate (or reuse), build three times (first, no change, next day), report; the summary part."""
+    truth = prepared(label, url, size, cache)
     seconds, rss, output = timed_build(url)
-    print(f"[{label} {size:,}] leads build: {seconds:.1f} s, peak RSS {rss:.0f} MB\n    {output}", flush=True)
+    print(f"[{label} {size:,}] first build: {seconds:.1f} s, peak RSS {rss:.0f} MB\n    {output}", flush=True)
     again, rss2, output2 = timed_build(url)
+    print(f"[{label} {size:,}] second build (no change): {again:.1f} s, peak RSS {rss2:.0f} MB\n"
+          f"    {output2}", flush=True)  # fmt: skip
+    tomorrow = (dt.date.fromisoformat(TODAY) + dt.timedelta(days=1)).isoformat()
+    day, rss3, output3 = timed_build(url, tomorrow)
     print(
-        f"[{label} {size:,}] second build (idempotent): {again:.1f} s, peak RSS {rss2:.0f} MB\n    {output2}"
+        f"[{label} {size:,}] next-day build: {day:.1f} s, peak RSS {rss3:.0f} MB\n    {output3}", flush=True
     )
     precision, recall, matches = precision_recall(url, truth)
     print(f"[{label} {size:,}] matching: {matches:,} matches, precision {precision:.4f}, recall {recall:.4f}",
           flush=True)  # fmt: skip
+    return (f"{label} {size:,}: first {seconds:.1f} s/{rss:.0f} MB, no-change {again:.1f} s/{rss2:.0f} MB, "
+            f"next day {day:.1f} s/{rss3:.0f} MB, P {precision:.4f} R {recall:.4f}")  # fmt: skip
+
+
+def pg_database(server: str, name: str, *, keep: bool) -> str | None:
+    """URL of database ``name`` on ``server`` (created when missing); None when PostgreSQL is unreachable."""
+    admin = create_engine(normalise_url(server), isolation_level="AUTOCOMMIT")
+    try:
+        with admin.connect() as connection:
+            exists = connection.execute(
+                text("SELECT 1 FROM pg_database WHERE datname = :n"), {"n": name}
+            ).first()
+            if exists is None or not keep:
+                connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+                connection.execute(text(f'CREATE DATABASE "{name}"'))
+    except Exception as exc:
+        print(f"PostgreSQL not reachable ({type(exc).__name__}); skipped")
+        return None
+    finally:
+        admin.dispose()
+    return make_url(normalise_url(server)).set(database=name).render_as_string(False)
+
+
+def drop_pg_database(server: str, name: str) -> None:
+    """Drop a scratch database."""
+    admin = create_engine(normalise_url(server), isolation_level="AUTOCOMMIT")
+    with admin.connect() as connection:
+        connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    admin.dispose()
 
 
 def main() -> None:
-    """Run the sizes on SQLite and (when reachable) PostgreSQL."""
+    """Run the sizes on SQLite and (when reachable) PostgreSQL; print one summary line at the end."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", type=int, nargs="+", default=[100_000])
     parser.add_argument("--pg", default=PG_SERVER, help="PostgreSQL server URL (a scratch database is used)")
     parser.add_argument("--no-pg", action="store_true")
+    parser.add_argument("--no-sqlite", action="store_true")
+    parser.add_argument("--cache", type=Path, help="keep and reuse populated databases in this folder")
     args = parser.parse_args()
+    if args.cache:
+        args.cache.mkdir(parents=True, exist_ok=True)
+    summary: list[str] = []
     for size in args.sizes:
-        with tempfile.TemporaryDirectory() as folder:
-            run("sqlite", f"sqlite:///{Path(folder) / 'bench.sqlite'}", size)
+        if not args.no_sqlite:
+            if args.cache:
+                if not (args.cache / f"truth-sqlite-{size}.json").exists():
+                    (args.cache / f"leads-{size}.sqlite").unlink(missing_ok=True)
+                summary.append(
+                    run("sqlite", f"sqlite:///{args.cache / f'leads-{size}.sqlite'}", size, args.cache)
+                )
+            else:
+                with tempfile.TemporaryDirectory() as folder:
+                    summary.append(run("sqlite", f"sqlite:///{Path(folder) / 'bench.sqlite'}", size, None))
         if args.no_pg:
             continue
-        admin = create_engine(normalise_url(args.pg), isolation_level="AUTOCOMMIT")
-        name = f"lpse_bench_{uuid.uuid4().hex[:8]}"
-        try:
-            with admin.connect() as connection:
-                connection.execute(text(f'CREATE DATABASE "{name}"'))
-        except Exception as exc:
-            print(f"PostgreSQL not reachable ({type(exc).__name__}); skipped")
+        keep = args.cache is not None and (args.cache / f"truth-postgresql-{size}.json").exists()
+        name = f"lpse_bench_cache_{size}" if args.cache else f"lpse_bench_{uuid.uuid4().hex[:8]}"
+        url = pg_database(args.pg, name, keep=keep)
+        if url is None:
             continue
         try:
-            run(
-                "postgresql",
-                make_url(normalise_url(args.pg)).set(database=name).render_as_string(False),
-                size,
-            )
+            summary.append(run("postgresql", url, size, args.cache))
         finally:
-            with admin.connect() as connection:
-                connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-            admin.dispose()
+            if not args.cache:
+                drop_pg_database(args.pg, name)
+    print(
+        f"SUMMARY {platform.node()} {os.cpu_count()} cpu {dt.date.today()}: " + "; ".join(summary), flush=True
+    )
 
 
 if __name__ == "__main__":

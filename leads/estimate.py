@@ -16,7 +16,7 @@ from decimal import Decimal
 from functools import lru_cache
 from typing import Any, Literal
 
-from domain.contribution import VALUE_BASIS_ORDER, best_value, estimate_contribution
+from domain.contribution import RATE_TABLE, VALUE_BASIS_ORDER, best_value, estimate_contribution
 from domain.workdays import days_overdue, registration_deadline
 
 #: The schedule stage whose start is used as the contract (SPK) date, compared case/space-insensitively.
@@ -107,3 +107,54 @@ def estimate_lead(record: Mapping[str, Any], today: dt.date) -> LeadEstimate:
         days_overdue=days_overdue(deadline, today) if deadline else None,
         stage=lead_stage(record),
     )
+
+
+def _rate_scale() -> int:
+    """The power of ten that makes every rate of ``RATE_TABLE`` a whole number."""
+    places = max(-int(rate.as_tuple().exponent) for _, jkk, jkm in RATE_TABLE for rate in (jkk, jkm))
+    return 10 ** max(places, 0)
+
+
+#: Rates times ``RATE_SCALE`` with bracket bounds in sen: (upper sen or None, JKK, JKM) as integers.
+RATE_SCALE = _rate_scale()
+_INT_BRACKETS: tuple[tuple[int | None, int, int], ...] = tuple(
+    (
+        None if upper is None else int(upper * 100),
+        int(jkk * RATE_SCALE),
+        int(jkm * RATE_SCALE),
+    )
+    for upper, jkk, jkm in RATE_TABLE
+)
+
+
+def _round_sen(scaled: int) -> int:
+    """``scaled`` (sen × RATE_SCALE) rounded half-even to whole sen, as ``Decimal.quantize`` does."""
+    whole, rest = divmod(scaled, RATE_SCALE)
+    if rest * 2 > RATE_SCALE or (rest * 2 == RATE_SCALE and whole % 2):
+        whole += 1
+    return whole
+
+
+def contribution_sen(value_sen: int) -> tuple[int, int, int]:
+    """(JKK, JKM, total) in whole sen for a non-negative value in sen, in integers.
+
+    Equal to ``estimate_contribution`` with each amount quantised to 0.01 (half-even), without the
+    per-bracket Decimal objects: the build calls it once per lead.
+    """
+    jkk = jkm = 0
+    lower = 0
+    for upper, jkk_rate, jkm_rate in _INT_BRACKETS:
+        top = value_sen if upper is None else min(value_sen, upper)
+        if top <= lower:
+            break
+        jkk += (top - lower) * jkk_rate
+        jkm += (top - lower) * jkm_rate
+        if upper is None:
+            break
+        lower = upper
+    return _round_sen(jkk), _round_sen(jkm), _round_sen(jkk + jkm)
+
+
+def deadline_of(signed_on: dt.date) -> dt.date:
+    """The registration deadline of a contract signed on ``signed_on`` (cached per day)."""
+    return _deadline(signed_on)

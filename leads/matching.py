@@ -148,7 +148,7 @@ def _prepare(package: PackageForMatch) -> _Prepared:
     keys = {k for k in (cached_npwp_key(n) for n in package.npwps if not is_masked(n)) if k}
     return _Prepared(
         pkey=project_key(package.name),
-        ckeys=tuple(k for k in {company_key(n) for n in package.contractor_names} if k),
+        ckeys=tuple(sorted(k for k in {company_key(n) for n in package.contractor_names} if k)),
         keys=frozenset(keys),
         masked=tuple(n for n in package.npwps if is_masked(n)),
         values=tuple(float(v) for v in package.values if v is not None and v > 0),
@@ -177,7 +177,9 @@ def _candidates(p: _Prepared, index: RegistryIndex) -> list[int]:
         found.update(_narrow(p.pkey, index.by_npwp.get(key, []), index))
     for ckey in p.ckeys:
         found.update(_narrow(p.pkey, index.by_company.get(ckey, []), index))
-    words = [w for w in set(p.pkey.split()) if w in index.by_token]
+    # Sorted, so words of equal rarity are chosen the same way in every process (set order varies
+    # with the string hash seed, and a rebuild must find the same matches).
+    words = sorted(w for w in set(p.pkey.split()) if w in index.by_token)
     if words:
         rarest = heapq.nsmallest(BLOCK_TOKENS, words, key=index.df.__getitem__)
         shared: Counter[int] = Counter()

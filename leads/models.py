@@ -104,6 +104,8 @@ class Lead(Base):
     url: Mapped[str] = mapped_column(Text)
     first_built: Mapped[dt.datetime]
     last_built: Mapped[dt.datetime]
+    #: The package's ``last_changed`` this lead was computed from (None: recompute on the next build).
+    source_changed: Mapped[dt.datetime | None]
 
 
 class LeadEvent(Base):
@@ -132,6 +134,31 @@ class RegistryMatch(Base):
     score: Mapped[int]
     explanation: Mapped[str] = mapped_column(Text)
     matched_at: Mapped[dt.datetime]
+
+
+class MatchCandidate(Base):
+    """A package's best registration before the one-registration-one-project rule (``rank`` orders them).
+
+    Kept so a build re-matches only changed packages (or all, after a registry import) and then
+    re-decides which package keeps each registration from this table alone.
+    """
+
+    __tablename__ = "match_candidates"
+
+    package_id: Mapped[int] = mapped_column(ForeignKey("packages.id", ondelete="CASCADE"), primary_key=True)
+    registration_id: Mapped[int] = mapped_column(ForeignKey("registrations.id", ondelete="CASCADE"))
+    rank: Mapped[float] = mapped_column(Float)
+    score: Mapped[int]
+    explanation: Mapped[str] = mapped_column(Text)
+
+
+class BuildState(Base):
+    """What the last build saw (day, branch table and registry fingerprints, build version), by key."""
+
+    __tablename__ = "lead_build_state"
+
+    key: Mapped[str] = mapped_column(String(40), primary_key=True)
+    value: Mapped[str] = mapped_column(Text)
 
 
 #: The ``lead_list`` view as a typed Table for reads (own MetaData: never created as a table).

@@ -26,8 +26,12 @@ OVERDUE_WEIGHT = 30.0
 OVERDUE_CAP_DAYS = 90
 
 
-def lead_score(contribution: Decimal | None, days_overdue: int | None, stage: str) -> float:
-    """The score of one lead (see the module docstring for the formula)."""
+def lead_score(contribution: Decimal | float | None, days_overdue: int | None, stage: str) -> float:
+    """The score of one lead (see the module docstring for the formula).
+
+    The build passes the stored (sen-rounded) contribution as a float, so a score recomputed later
+    from the stored row (a new day) is the same number.
+    """
     money = MONEY_WEIGHT * math.log10(1 + float(contribution or 0) / MONEY_UNIT)
     late = OVERDUE_WEIGHT * min(max(days_overdue or 0, 0), OVERDUE_CAP_DAYS) / OVERDUE_CAP_DAYS
     return round(STAGE_WEIGHTS[stage] * (money + late), 2)

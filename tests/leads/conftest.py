@@ -43,9 +43,9 @@ def package(code: str, **overrides: object) -> dict:
     return record
 
 
-def write_packages(engine: Engine, records: list[dict]) -> None:
-    """Store records through the pipeline's writer (as a crawl would)."""
-    PackageWriter(engine, clock=lambda: NOW).write([(r, None) for r in records])
+def write_packages(engine: Engine, records: list[dict], at: dt.datetime = NOW) -> None:
+    """Store records through the pipeline's writer (as a crawl at ``at`` would)."""
+    PackageWriter(engine, clock=lambda: at).write([(r, None) for r in records])
 
 
 @pytest.fixture

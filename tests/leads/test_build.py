@@ -170,6 +170,7 @@ def test_closed_lead_comes_back_only_after_a_material_change(engine, session_mak
                 locations=["Kantor - Samarinda (Kota)", "Gudang - Banjarmasin (Kota)"],
             )
         ],
+        at=NOW + dt.timedelta(hours=1),
     )
     assert build(session_maker).reopened == 0
     assert leads_by_code(engine)["3"].status == "dismissed"
@@ -183,6 +184,7 @@ def test_closed_lead_comes_back_only_after_a_material_change(engine, session_mak
                 locations=["Kantor - Samarinda (Kota)", "Gudang - Banjarmasin (Kota)"],
             )
         ],
+        at=NOW + dt.timedelta(hours=2),
     )
     assert build(session_maker).reopened == 1
     assert leads_by_code(engine)["3"].status == "new"

@@ -15,7 +15,24 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import Connection, Engine, Table, bindparam, delete, select, tuple_, update
+from sqlalchemy import (
+    Connection,
+    Engine,
+    Integer,
+    String,
+    Table,
+    and_,
+    any_,
+    bindparam,
+    column,
+    delete,
+    func,
+    select,
+    table,
+    tuple_,
+    update,
+)
+from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.exc import OperationalError
 
 from pipeline.contractors import ContractorResolver, dialect_insert
@@ -81,12 +98,25 @@ def bulk_insert(connection: Connection, table: Table, rows: Sequence[dict[str, A
     if connection.dialect.name != "postgresql":
         connection.execute(table.insert(), list(rows))
         return
+    _copy(connection, table, table.name, rows)
+
+
+def _copy(connection: Connection, types: Table, target: str, rows: Sequence[dict[str, Any]]) -> None:
+    """COPY rows (dicts with the same keys) into the PostgreSQL table named `target`.
+
+    Each value goes through the bind processor of the same-named column of `types` (money,
+    UTC datetimes), so what lands is what an INSERT of that column would have stored.
+    """
     columns = list(rows[0])
     dialect = connection.dialect
-    processors = [table.c[name].type.bind_processor(dialect) for name in columns]
+    processors = [types.c[name].type.bind_processor(dialect) for name in columns]
     names = ", ".join(dialect.identifier_preparer.quote(name) for name in columns)
     cursor = connection.connection.driver_connection.cursor()
-    with cursor.copy(f"COPY {dialect.identifier_preparer.format_table(table)} ({names}) FROM STDIN") as copy:
+    with cursor.copy(f"COPY {dialect.identifier_preparer.quote(target)} ({names}) FROM STDIN") as copy:
+        if not any(processors):
+            for row in rows:
+                copy.write_row([row[c] for c in columns])
+            return
         for row in rows:
             copy.write_row(
                 [
@@ -94,6 +124,41 @@ def bulk_insert(connection: Connection, table: Table, rows: Sequence[dict[str, A
                     for proc, value in zip(processors, (row[c] for c in columns), strict=True)
                 ]
             )
+
+
+def _key_table(site_ids: Sequence[int], codes: Sequence[str]) -> Any:
+    """PostgreSQL: the batch's (site_id, code) keys as one `unnest` of two array parameters.
+
+    Two bound arrays instead of an IN list of 2 × 500 parameters: the SQL text stays the same for
+    every batch, so psycopg neither re-parses a long query each time nor keeps the server from
+    preparing it (the expanding IN lists cost as much as the inserts they served).
+    """
+    return (
+        func.unnest(
+            bindparam("key_sites", list(site_ids), type_=ARRAY(Integer)),
+            bindparam("key_codes", list(codes), type_=ARRAY(String)),
+        )
+        .table_valued("site_id", "code")
+        .render_derived()
+    )
+
+
+def _by_keys(connection: Connection, query: Any, pairs: Sequence[tuple[int, str]]) -> list[Any]:
+    """Rows of `query` (a SELECT over packages) for the given (site_id, code) pairs only."""
+    if not pairs:
+        return []
+    if connection.dialect.name == "postgresql":
+        keys = _key_table([sid for sid, _ in pairs], [code for _, code in pairs])
+        on = and_(Package.site_id == keys.c.site_id, Package.code == keys.c.code)
+        return list(connection.execute(query.join(keys, on)))
+    rows: list[Any] = []
+    for chunk in _chunks(pairs):
+        rows.extend(connection.execute(query.where(tuple_(Package.site_id, Package.code).in_(chunk))))
+    return rows
+
+
+#: The per-transaction staging table of the PostgreSQL package upsert (dropped at commit).
+_STAGE = "lpse_package_batch"
 
 
 class PackageWriter:
@@ -175,8 +240,7 @@ class PackageWriter:
                     result.unchanged += 1
                     last_changed = old[2]
             rows.append(self._package_row(record, site_ids[key[0]], fingerprint, now, last_changed))
-        self._upsert(connection, rows)
-        ids = self._ids(connection, site_ids, [key for key, _ in rewrite])
+        ids = self._upsert(connection, site_ids, rows, [key for key, _ in rewrite])
         changed_ids = [stored[key][0] for key in result.changed_keys]
         self._replace_children(connection, [(ids[key], record) for key, record in rewrite], changed_ids, now)
         result.changes = self._history(connection, [(ids[key], diff) for key, diff in history], now)
@@ -198,14 +262,7 @@ class PackageWriter:
     ) -> dict[tuple[str, str], tuple[int, Record, dt.datetime]]:
         """(site, code) → (id, stored record, last_changed) for the keys already stored."""
         pairs = [(site_ids[site], code) for site, code in keys]
-        rows = []
-        for chunk in _chunks(pairs):
-            query = (
-                package_query()
-                .add_columns(Package.last_changed)
-                .where(tuple_(Package.site_id, Package.code).in_(chunk))
-            )
-            rows.extend(connection.execute(query))
+        rows = _by_keys(connection, package_query().add_columns(Package.last_changed), pairs)
         records = rebuild_records(connection, rows) if rows else {}
         return {(r.site, r.code): (r.id, records[r.id], r.last_changed) for r in rows}
 
@@ -230,31 +287,57 @@ class PackageWriter:
         )
         return row
 
-    def _upsert(self, connection: Connection, rows: Sequence[dict[str, Any]]) -> None:
-        """INSERT … ON CONFLICT (site_id, code) DO UPDATE every column but first_seen."""
+    def _upsert(
+        self,
+        connection: Connection,
+        site_ids: Mapping[str, int],
+        rows: Sequence[dict[str, Any]],
+        wanted: Sequence[tuple[str, str]],
+    ) -> dict[tuple[str, str], int]:
+        """INSERT … ON CONFLICT (site_id, code) DO UPDATE every column but first_seen; (site, code) → id.
+
+        The ids of at least the `wanted` keys are returned (PostgreSQL returns every row's).
+        """
         if not rows:
-            return
-        stmt = dialect_insert(connection, Package)
+            return {}
+        urls = {sid: url for url, sid in site_ids.items()}
         columns = [c for c in rows[0] if c not in ("site_id", "code", "first_seen")]
+        if connection.dialect.name == "postgresql":
+            returned = self._upsert_staged(connection, rows, columns)
+            return {(urls[sid], code): pid for sid, code, pid in returned}
+        stmt = dialect_insert(connection, Package)
         stmt = stmt.on_conflict_do_update(
             index_elements=[Package.site_id, Package.code],
             set_={c: stmt.excluded[c] for c in columns},
         )
         connection.execute(stmt, list(rows))
+        pairs = [(site_ids[site], code) for site, code in wanted]
+        found = _by_keys(connection, select(Package.site_id, Package.code, Package.id), pairs)
+        return {(urls[sid], code): pid for sid, code, pid in found}
 
-    def _ids(
-        self, connection: Connection, site_ids: Mapping[str, int], keys: Sequence[tuple[str, str]]
-    ) -> dict[tuple[str, str], int]:
-        """(site, code) → package id."""
-        urls = {sid: url for url, sid in site_ids.items()}
-        pairs = [(site_ids[site], code) for site, code in keys]
-        out: dict[tuple[str, str], int] = {}
-        for chunk in _chunks(pairs):
-            query = select(Package.site_id, Package.code, Package.id).where(
-                tuple_(Package.site_id, Package.code).in_(chunk)
-            )
-            out.update({(urls[sid], code): pid for sid, code, pid in connection.execute(query)})
-        return out
+    def _upsert_staged(
+        self, connection: Connection, rows: Sequence[dict[str, Any]], columns: Sequence[str]
+    ) -> list[Any]:
+        """PostgreSQL: COPY into a temporary table, then one INSERT … SELECT … ON CONFLICT … RETURNING.
+
+        psycopg sends an executemany upsert one row per statement; this is two statements per
+        batch and hands back every id, so no SELECT of the ids follows. The staging table lives
+        for this transaction only (ON COMMIT DROP; a rollback drops it too).
+        """
+        packages = Package.__table__
+        names = list(rows[0])
+        quoted = ", ".join(connection.dialect.identifier_preparer.quote(name) for name in names)
+        connection.exec_driver_sql(
+            f"CREATE TEMPORARY TABLE {_STAGE} ON COMMIT DROP AS SELECT {quoted} FROM packages WITH NO DATA"
+        )
+        _copy(connection, packages, _STAGE, rows)
+        stage = table(_STAGE, *(column(name, packages.c[name].type) for name in names))
+        stmt = dialect_insert(connection, Package).from_select(names, select(*(stage.c[n] for n in names)))
+        stmt = stmt.on_conflict_do_update(
+            index_elements=[Package.site_id, Package.code],
+            set_={c: stmt.excluded[c] for c in columns},
+        ).returning(packages.c.site_id, packages.c.code, packages.c.id)
+        return list(connection.execute(stmt))
 
     def _replace_children(
         self,
@@ -267,6 +350,12 @@ class PackageWriter:
         if not packages:
             return
         for model in _CHILD_MODELS:
+            if not old_ids:
+                break
+            if connection.dialect.name == "postgresql":
+                ids = bindparam("old_ids", list(old_ids), type_=ARRAY(Integer))
+                connection.execute(delete(model).where(model.package_id == any_(ids)))
+                continue
             for chunk in _chunks(old_ids):
                 connection.execute(delete(model).where(model.package_id.in_(chunk)))
         flags, stages, locations, winners, winner_objects = [], [], [], [], []
@@ -346,6 +435,15 @@ class PackageWriter:
         """last_seen = now for packages whose list row did not change (their stored fingerprint stays)."""
         if not seen:
             return 0
+        if connection.dialect.name == "postgresql":
+            keys = _key_table([site_ids[s.site] for s in seen], [s.code for s in seen])
+            stmt = (
+                update(Package.__table__)
+                .where(Package.site_id == keys.c.site_id, Package.code == keys.c.code)
+                .values(last_seen=now, last_run_id=self.run_id)
+            )
+            connection.execute(stmt)
+            return len(seen)
         stmt = (
             update(Package.__table__)
             .where(Package.site_id == bindparam("b_site"), Package.code == bindparam("b_code"))

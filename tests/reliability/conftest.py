@@ -23,11 +23,16 @@ def pg_url(_pg_server: Engine) -> Iterator[str]:
             connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
 
 
-def terminate_connections(admin: Engine, database: str, pid: int | None = None) -> int:
-    """Kill the server processes of `database` (or the one `pid`), wait until they are gone; how many."""
+def terminate_connections(
+    admin: Engine, database: str, pid: int | None = None, *, busy_only: bool = False
+) -> int:
+    """Kill the server processes of `database` (or the one `pid`; or only those running a
+    statement or a transaction), wait until they are gone; how many were killed."""
     query = (
         "SELECT count(*) FILTER (WHERE pg_terminate_backend(pid, 5000)) FROM pg_stat_activity "
-        "WHERE datname = :db AND pid <> pg_backend_pid() AND (CAST(:pid AS integer) IS NULL OR pid = :pid)"
+        "WHERE datname = :db AND pid <> pg_backend_pid() AND (CAST(:pid AS integer) IS NULL OR pid = :pid) "
+        "AND (NOT :busy OR state <> 'idle')"
     )
     with admin.connect() as connection:
-        return int(connection.execute(text(query), {"db": database, "pid": pid}).scalar_one())
+        found = connection.execute(text(query), {"db": database, "pid": pid, "busy": busy_only})
+        return int(found.scalar_one())

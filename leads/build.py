@@ -351,7 +351,8 @@ class _Builder:
         signed_on = self._signed_on(stages)
         deadline = deadline_of(signed_on) if signed_on else None
         days = max((self.today - deadline).days, 0) if deadline else None
-        has_contract = package[8] is not None or any(w[1] == "contract" for w in winners)
+        # Winner rows come contract holders first (ORDER BY kind: "contract" < "winner").
+        has_contract = package[8] is not None or (bool(winners) and winners[0][1] == "contract")
         stage = "contract" if has_contract else "winner" if winners else "pre_award"
         holder = winners[0] if winners else None
         money = self.bulk.money
@@ -381,15 +382,22 @@ class _Builder:
         values = [package[8]]
         for w in winners:
             values += (w[8], w[5])
+        if len(winners) == 1:
+            only = winners[0]
+            names: tuple = (only[3],) if only[3] else ()
+            npwps: tuple = (only[4],) if only[4] else ()
+        else:
+            names = tuple(dict.fromkeys(w[3] for w in winners if w[3]))
+            npwps = tuple(dict.fromkeys(w[4] for w in winners if w[4]))
         return (
             package[0],
             self.sites[package[1]],
             package[2],
             package[4],
             package[5],
-            tuple(dict.fromkeys(w[3] for w in winners if w[3])),
-            tuple(dict.fromkeys(w[4] for w in winners if w[4])),
-            tuple(float(v) for v in values if v is not None),
+            names,
+            npwps,
+            tuple([float(v) for v in values if v is not None]),
         )
 
     # --- the lead pass -------------------------------------------------------------------------

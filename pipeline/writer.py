@@ -87,43 +87,46 @@ def _chunks(items: Sequence[Any]) -> Iterable[Sequence[Any]]:
         yield items[start : start + _CHUNK]
 
 
-def bulk_insert(connection: Connection, table: Table, rows: Sequence[dict[str, Any]]) -> None:
-    """Insert many rows in the caller's transaction: COPY on PostgreSQL, executemany elsewhere.
+def bulk_insert(
+    connection: Connection, table: Table, columns: Sequence[str], rows: Sequence[Sequence[Any]]
+) -> None:
+    """Insert many rows (value sequences in `columns` order) in the caller's transaction.
 
-    psycopg sends an executemany as one statement per row; COPY is several times faster
-    (bench/store.py). Values are bound through each column's type first, as an INSERT would.
+    COPY on PostgreSQL, where psycopg would send an executemany as one statement per row and
+    COPY is several times faster (bench/store.py); executemany elsewhere. Rows are tuples, not
+    dicts: a batch of 500 packages has ~5,000 child rows and building a dict for each showed.
     """
     if not rows:
         return
     if connection.dialect.name != "postgresql":
-        connection.execute(table.insert(), list(rows))
+        connection.execute(table.insert(), [dict(zip(columns, row, strict=True)) for row in rows])
         return
-    _copy(connection, table, table.name, rows)
+    _copy(connection, table, table.name, columns, rows)
 
 
-def _copy(connection: Connection, types: Table, target: str, rows: Sequence[dict[str, Any]]) -> None:
-    """COPY rows (dicts with the same keys) into the PostgreSQL table named `target`.
+def _copy(
+    connection: Connection, types: Table, target: str, columns: Sequence[str], rows: Iterable[Sequence[Any]]
+) -> None:
+    """COPY rows (value sequences in `columns` order) into the PostgreSQL table named `target`.
 
     Each value goes through the bind processor of the same-named column of `types` (money,
     UTC datetimes), so what lands is what an INSERT of that column would have stored.
     """
-    columns = list(rows[0])
     dialect = connection.dialect
-    processors = [types.c[name].type.bind_processor(dialect) for name in columns]
+    convert = [
+        (i, proc)
+        for i, name in enumerate(columns)
+        if (proc := types.c[name].type.bind_processor(dialect)) is not None
+    ]
     names = ", ".join(dialect.identifier_preparer.quote(name) for name in columns)
     cursor = connection.connection.driver_connection.cursor()
     with cursor.copy(f"COPY {dialect.identifier_preparer.quote(target)} ({names}) FROM STDIN") as copy:
-        if not any(processors):
-            for row in rows:
-                copy.write_row([row[c] for c in columns])
-            return
         for row in rows:
-            copy.write_row(
-                [
-                    value if proc is None else proc(value)
-                    for proc, value in zip(processors, (row[c] for c in columns), strict=True)
-                ]
-            )
+            if convert:
+                row = list(row)
+                for i, proc in convert:
+                    row[i] = proc(row[i])
+            copy.write_row(row)
 
 
 def _key_table(site_ids: Sequence[int], codes: Sequence[str]) -> Any:
@@ -157,8 +160,24 @@ def _by_keys(connection: Connection, query: Any, pairs: Sequence[tuple[int, str]
     return rows
 
 
+#: Column order of the child rows built in `_replace_children` and `_history`.
+_FLAG_COLUMNS = ("package_id", "position", "flag")
+_STAGE_COLUMNS = ("package_id", "position", *STAGE_FIELDS)
+_LOCATION_COLUMNS = (
+    "package_id",
+    "position",
+    "raw",
+    "kabkota_code",
+    "kabkota_name",
+    "province_code",
+    "province_name",
+    "confidence",
+)
+_WINNER_COLUMNS = ("package_id", "kind", "position", "contractor_id", *WINNER_FIELDS)
+_CHANGE_COLUMNS = ("package_id", "crawl_run_id", "observed_at", "field", "old_value", "new_value")
+
 #: The per-transaction staging table of the PostgreSQL package upsert (dropped at commit).
-_STAGE = "lpse_package_batch"
+_BATCH_TABLE = "lpse_package_batch"
 
 
 class PackageWriter:
@@ -328,10 +347,11 @@ class PackageWriter:
         names = list(rows[0])
         quoted = ", ".join(connection.dialect.identifier_preparer.quote(name) for name in names)
         connection.exec_driver_sql(
-            f"CREATE TEMPORARY TABLE {_STAGE} ON COMMIT DROP AS SELECT {quoted} FROM packages WITH NO DATA"
+            f"CREATE TEMPORARY TABLE {_BATCH_TABLE} ON COMMIT DROP"
+            f" AS SELECT {quoted} FROM packages WITH NO DATA"
         )
-        _copy(connection, packages, _STAGE, rows)
-        stage = table(_STAGE, *(column(name, packages.c[name].type) for name in names))
+        _copy(connection, packages, _BATCH_TABLE, names, ([row[name] for name in names] for row in rows))
+        stage = table(_BATCH_TABLE, *(column(name, packages.c[name].type) for name in names))
         stmt = dialect_insert(connection, Package).from_select(names, select(*(stage.c[n] for n in names)))
         stmt = stmt.on_conflict_do_update(
             index_elements=[Package.site_id, Package.code],
@@ -358,50 +378,44 @@ class PackageWriter:
                 continue
             for chunk in _chunks(old_ids):
                 connection.execute(delete(model).where(model.package_id.in_(chunk)))
-        flags, stages, locations, winners, winner_objects = [], [], [], [], []
+        flags: list[tuple[Any, ...]] = []
+        stages: list[tuple[Any, ...]] = []
+        locations: list[tuple[Any, ...]] = []
+        winners: list[list[Any]] = []
+        winner_objects: list[Mapping[str, Any]] = []
         for pid, record in packages:
-            flags += [
-                {"package_id": pid, "position": i, "flag": f} for i, f in enumerate(record.get("flags", []))
-            ]
+            flags += [(pid, i, f) for i, f in enumerate(record.get("flags", []))]
             stages += [
-                {"package_id": pid, "position": i, **{k: s.get(k) for k in STAGE_FIELDS}}
-                for i, s in enumerate(record.get("stages", []))
+                (pid, i, *(s.get(k) for k in STAGE_FIELDS)) for i, s in enumerate(record.get("stages", []))
             ]
             for i, raw in enumerate(record.get("locations", [])):
-                match = resolve_location(raw, record.get("agency"))
+                m = resolve_location(raw, record.get("agency"))
                 locations.append(
-                    {
-                        "package_id": pid,
-                        "position": i,
-                        "raw": raw,
-                        "kabkota_code": match.kabkota_code,
-                        "kabkota_name": match.kabkota_name,
-                        "province_code": match.province_code,
-                        "province_name": match.province_name,
-                        "confidence": match.confidence,
-                    }
+                    (
+                        pid,
+                        i,
+                        raw,
+                        m.kabkota_code,
+                        m.kabkota_name,
+                        m.province_code,
+                        m.province_name,
+                        m.confidence,
+                    )
                 )
             for kind, key in WINNER_KINDS.items():
                 for i, w in enumerate(record.get(key, [])):
-                    winners.append(
-                        {
-                            "package_id": pid,
-                            "kind": kind,
-                            "position": i,
-                            **{k: w.get(k) for k in WINNER_FIELDS},
-                        }
-                    )
+                    winners.append([pid, kind, i, None, *(w.get(k) for k in WINNER_FIELDS)])
                     winner_objects.append(w)
         contractor_ids = self._contractors.resolve(connection, winner_objects, now)
         for row, cid in zip(winners, contractor_ids, strict=True):
-            row["contractor_id"] = cid
-        for model, rows in (
-            (PackageFlag, flags),
-            (PackageStage, stages),
-            (PackageLocation, locations),
-            (PackageWinner, winners),
+            row[3] = cid
+        for model, columns, rows in (
+            (PackageFlag, _FLAG_COLUMNS, flags),
+            (PackageStage, _STAGE_COLUMNS, stages),
+            (PackageLocation, _LOCATION_COLUMNS, locations),
+            (PackageWinner, _WINNER_COLUMNS, winners),
         ):
-            bulk_insert(connection, model.__table__, rows)
+            bulk_insert(connection, model.__table__, columns, rows)
 
     def _history(
         self,
@@ -411,18 +425,11 @@ class PackageWriter:
     ) -> int:
         """One package_changes row per changed field."""
         rows = [
-            {
-                "package_id": pid,
-                "crawl_run_id": self.run_id,
-                "observed_at": now,
-                "field": name,
-                "old_value": value_text(old),
-                "new_value": value_text(new),
-            }
+            (pid, self.run_id, now, name, value_text(old), value_text(new))
             for pid, diff in changes
             for name, old, new in diff
         ]
-        bulk_insert(connection, PackageChange.__table__, rows)
+        bulk_insert(connection, PackageChange.__table__, _CHANGE_COLUMNS, rows)
         return len(rows)
 
     def _bump_seen(

@@ -1,17 +1,22 @@
 """Benchmark: upsert N packages (winners, contract winners, locations, stages) into SQLite and PostgreSQL.
 
-    .venv/bin/python bench/store.py [--packages 100000] [--batch 500] [--pg URL]
+    .venv/bin/python bench/store.py [--packages 100000] [--batch 500] [--runs 3] [--only sqlite|postgresql]
 
-Prints packages/s for the first (insert) pass of each database; goal ≥ 5,000/s. The
-PostgreSQL server is LPSE_LEADS_TEST_PG or postgres@127.0.0.1:5432; a scratch database is
-created and dropped. Records are synthetic but shaped like real ones (docs/package-format.md).
+Prints packages/s for the first (insert) pass of each database, per run and as min/median/max
+over `--runs` fresh databases; goal ≥ 5,000/s. The PostgreSQL server is LPSE_LEADS_TEST_PG or
+postgres@127.0.0.1:5432; a scratch database is created and dropped per run (the server runs on
+this machine, so its CPU is shared with the writer). Records are synthetic but shaped like real
+ones (docs/package-format.md).
 """
 
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import os
+import platform
 import random
+import statistics
 import sys
 import tempfile
 import time
@@ -102,16 +107,14 @@ def run(url: str, records: list[dict[str, Any]], batch: int) -> float:
     return len(records) / elapsed
 
 
-def main() -> None:
-    """Run both databases and print the figures."""
-    parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--packages", type=int, default=100_000)
-    parser.add_argument("--batch", type=int, default=500)
-    args = parser.parse_args()
-    records = synthetic(args.packages)
+def run_sqlite(records: list[dict[str, Any]], batch: int) -> float:
+    """One run into a fresh SQLite file; packages per second."""
     with tempfile.TemporaryDirectory() as folder:
-        rate = run(f"sqlite:///{Path(folder) / 'bench.sqlite'}", records, args.batch)
-        print(f"SQLite:     {args.packages:,} packages in batches of {args.batch}: {rate:,.0f} packages/s")
+        return run(f"sqlite:///{Path(folder) / 'bench.sqlite'}", records, batch)
+
+
+def run_postgresql(records: list[dict[str, Any]], batch: int) -> float | None:
+    """One run into a fresh scratch PostgreSQL database (dropped after); None when unreachable."""
     admin = create_engine(normalise_url(PG_SERVER), isolation_level="AUTOCOMMIT")
     name = f"lpse_bench_{uuid.uuid4().hex[:8]}"
     try:
@@ -119,15 +122,57 @@ def main() -> None:
             connection.execute(text(f'CREATE DATABASE "{name}"'))
     except Exception as exc:
         print(f"PostgreSQL: not reachable at {PG_SERVER} ({type(exc).__name__})")
-        return
+        admin.dispose()
+        return None
     try:
         url = make_url(admin.url).set(database=name).render_as_string(hide_password=False)
-        rate = run(url, records, args.batch)
-        print(f"PostgreSQL: {args.packages:,} packages in batches of {args.batch}: {rate:,.0f} packages/s")
+        return run(url, records, batch)
     finally:
         with admin.connect() as connection:
             connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
         admin.dispose()
+
+
+def machine() -> str:
+    """CPU count and model, load and date: the figures mean little without them."""
+    model = platform.processor() or platform.machine()
+    with open("/proc/cpuinfo", encoding="utf-8") as info:
+        for line in info:
+            if line.startswith("model name"):
+                model = line.split(":", 1)[1].strip()
+                break
+    load = os.getloadavg()[0] if hasattr(os, "getloadavg") else float("nan")
+    return f"{os.cpu_count()} CPUs ({model}), load {load:.1f}, {dt.datetime.now(dt.UTC):%Y-%m-%d %H:%M} UTC"
+
+
+def main() -> None:
+    """Run both databases `--runs` times (alternating) and print the figures."""
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--packages", type=int, default=100_000)
+    parser.add_argument("--batch", type=int, default=500)
+    parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--only", choices=("sqlite", "postgresql"))
+    args = parser.parse_args()
+    records = synthetic(args.packages)
+    print(machine())
+    runners = {"SQLite": run_sqlite, "PostgreSQL": run_postgresql}
+    if args.only:
+        runners = {k: v for k, v in runners.items() if k.lower() == args.only}
+    rates: dict[str, list[float]] = {name: [] for name in runners}
+    for i in range(1, args.runs + 1):
+        for name, runner in runners.items():
+            rate = runner(records, args.batch)
+            if rate is None:
+                continue
+            rates[name].append(rate)
+            size = f"{args.packages:,} packages in batches of {args.batch}"
+            print(f"run {i} {name + ':':12s}{size}: {rate:,.0f} packages/s", flush=True)
+    for name, values in rates.items():
+        if values:
+            print(
+                f"{name + ':':12s}min {min(values):,.0f} / median {statistics.median(values):,.0f} / "
+                f"max {max(values):,.0f} packages/s over {len(values)} runs (goal ≥ 5,000)"
+            )
 
 
 if __name__ == "__main__":

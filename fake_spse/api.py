@@ -8,7 +8,7 @@ with FakeSpse(slugs=["kemkes"], packages=200, seed=1, year=2026) as fake:
 from __future__ import annotations
 
 import threading
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 from fake_spse.server import FakeSpseServer, serve_in_thread
@@ -17,12 +17,15 @@ from fake_spse.world import build_world
 
 
 class FakeSpse:
-    """A running fake SPSE host serving several slugs; a context manager."""
+    """A running fake SPSE host serving several slugs; a context manager.
+
+    `packages` is the day-0 count of every slug, or a mapping slug → count.
+    """
 
     def __init__(
         self,
         slugs: Iterable[str],
-        packages: int = 100,
+        packages: int | Mapping[str, int] = 100,
         seed: int = 0,
         year: int = 2026,
         day: int = 0,

@@ -13,7 +13,7 @@ import math
 import random
 import threading
 import zlib
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from decimal import ROUND_HALF_UP, Decimal
@@ -423,11 +423,23 @@ def generate_package(plan: _SlugPlan, seed: int, index: int, announced: datetime
     )
 
 
-class World:
-    """All slugs of one fake SPSE host; each slug's packages are generated on first use and cached."""
+#: Packages per slug on day 0: one count for every slug, or a count per slug.
+Sizes = int | Mapping[str, int]
 
-    def __init__(self, slugs: Iterable[str], packages_per_slug: int, seed: int, year: int, day: int = 0):
+
+class World:
+    """All slugs of one fake SPSE host; each slug's packages are generated on first use and cached.
+
+    `packages_per_slug` is one day-0 count for all slugs, or a mapping slug → count (a national
+    host serves slugs of very different sizes); each slug's daily new packages are ~1% of its own.
+    """
+
+    def __init__(self, slugs: Iterable[str], packages_per_slug: Sizes, seed: int, year: int, day: int = 0):
         self.slugs = tuple(slugs)
+        if isinstance(packages_per_slug, Mapping):
+            missing = [slug for slug in self.slugs if slug not in packages_per_slug]
+            if missing:
+                raise ValueError(f"no package count for slugs {missing[:5]}")
         self.packages_per_slug = packages_per_slug
         self.seed = seed
         self.year = year
@@ -447,22 +459,27 @@ class World:
         """The moment every page shows: noon of the current day."""
         return self.start + timedelta(days=self.day)
 
-    @property
-    def new_per_day(self) -> int:
-        """How many packages are announced each day after day 0 (about 1%)."""
-        return max(1, round(self.packages_per_slug * NEW_PER_DAY))
+    def day0_count(self, slug: str) -> int:
+        """How many packages a slug has on day 0."""
+        sizes = self.packages_per_slug
+        return sizes[slug] if isinstance(sizes, Mapping) else sizes
 
-    def visible_count(self, day: int | None = None) -> int:
+    def new_per_day(self, slug: str) -> int:
+        """How many packages a slug announces each day after day 0 (about 1% of its day-0 count)."""
+        return max(1, round(self.day0_count(slug) * NEW_PER_DAY))
+
+    def visible_count(self, slug: str, day: int | None = None) -> int:
         """Packages a slug has on a day: the day-0 set plus the daily new ones."""
-        return self.packages_per_slug + self.new_per_day * (self.day if day is None else day)
+        return self.day0_count(slug) + self.new_per_day(slug) * (self.day if day is None else day)
 
     def _announced(self, slug: str, index: int) -> datetime:
         """Announcement time: spread over the ~170 days before day 0, or the morning of its new day."""
         rng = random.Random(f"{self.seed}:{slug}:{index}:announce")
-        if index < self.packages_per_slug:
+        first = self.day0_count(slug)
+        if index < first:
             moment = self.start - timedelta(days=rng.uniform(0.5, 170))
         else:
-            day = 1 + (index - self.packages_per_slug) // self.new_per_day
+            day = 1 + (index - first) // self.new_per_day(slug)
             moment = self.start + timedelta(days=day, hours=-rng.uniform(0.5, 4))
         return _five_minutes(moment)
 
@@ -470,7 +487,7 @@ class World:
         """The packages a slug shows today, in index order (generated on first use)."""
         if slug not in self.slugs:
             raise KeyError(slug)
-        wanted = self.visible_count()
+        wanted = self.visible_count(slug)
         with self._lock:
             plan = self._plans.get(slug) or self._plans.setdefault(
                 slug, _SlugPlan(slug, self.seed, self.year)
@@ -502,6 +519,6 @@ class World:
         self.day = day
 
 
-def build_world(slugs: Iterable[str], packages_per_slug: int, seed: int, year: int, day: int = 0) -> World:
-    """A world for these slugs; nothing is generated until a slug is first asked for."""
+def build_world(slugs: Iterable[str], packages_per_slug: Sizes, seed: int, year: int, day: int = 0) -> World:
+    """A world for these slugs (one day-0 count, or one per slug); nothing is generated until asked for."""
     return World(slugs, packages_per_slug, seed, year, day)

@@ -18,22 +18,41 @@ from lpse_leads import commands
 from lpse_leads.errors import UserError
 
 
-def build_parser() -> argparse.ArgumentParser:
-    """The full argument parser, with every command module registered in name order."""
+def _module_name(command: str) -> str:
+    """Module of a command: `fake-spse` lives in `lpse_leads.commands.fake_spse`."""
+    return command.replace("-", "_")
+
+
+def _selected_command(argv: Sequence[str]) -> str | None:
+    """The subcommand named on the command line, if any (its first non-option word)."""
+    for word in argv:
+        if not word.startswith("-"):
+            return _module_name(word)
+    return None
+
+
+def build_parser(argv: Sequence[str] | None = None) -> argparse.ArgumentParser:
+    """The argument parser. When argv names a known command, only that command's module is
+    imported (a crawl or scheduled child process does not pay for every room's imports);
+    otherwise, e.g. for `--help`, every command module is registered in name order."""
+    names = sorted(m.name for m in pkgutil.iter_modules(commands.__path__))
+    selected = _selected_command(argv or [])
+    if selected in names:
+        names = [selected]
     parser = argparse.ArgumentParser(
         prog="lpse-leads",
         description="Construction tenders from SPSE sites, turned into BPJS Jasa Konstruksi leads.",
     )
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
-    for info in sorted(pkgutil.iter_modules(commands.__path__), key=lambda m: m.name):
-        module = importlib.import_module(f"{commands.__name__}.{info.name}")
-        module.register(sub)
+    for name in names:
+        importlib.import_module(f"{commands.__name__}.{name}").register(sub)
     return parser
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run one subcommand; a UserError becomes one clear message and exit status 2."""
-    args = build_parser().parse_args(argv)
+    argv = list(sys.argv[1:] if argv is None else argv)
+    args = build_parser(argv).parse_args(argv)
     try:
         return int(args.func(args) or 0)
     except UserError as exc:

@@ -505,26 +505,31 @@ class _Builder:
     def move_day(self, previous: dt.date) -> None:
         """Days overdue and scores for ``today`` on the leads a day change can touch (deadline passed)."""
         until = self._date(max(previous, self.today))
-        rows = self.bulk.rows(
-            "SELECT id, total, deadline, stage, days_overdue, score FROM leads "
-            "WHERE deadline IS NOT NULL AND deadline < ?",
-            (until,),
-        )
-        changed: list[tuple] = []
         parsed: dict[Any, dt.date] = {}
-        for lead_id, total, deadline, stage, old_days, old_score in rows:
-            day = parsed.get(deadline)
-            if day is None:
-                day = parsed[deadline] = (
-                    deadline if isinstance(deadline, dt.date) else dt.date.fromisoformat(deadline)
-                )
-            days = max((self.today - day).days, 0)
-            score = lead_score(None if total is None else float(total), days, stage)
-            if days != old_days or score != old_score:
-                changed.append((days, score, self.db_now, lead_id))
-        self.bulk.update("leads", "id", ("days_overdue", "score", "last_built"), changed)
-        self.summary.updated += len(changed)
-        self.summary.unchanged -= len(changed)
+        last = 0
+        while True:
+            rows = self.bulk.rows(
+                "SELECT id, total, deadline, stage, days_overdue, score FROM leads "
+                "WHERE id > ? AND deadline IS NOT NULL AND deadline < ? ORDER BY id LIMIT ?",
+                (last, until, CHUNK),
+            )
+            if not rows:
+                return
+            last = rows[-1][0]
+            changed: list[tuple] = []
+            for lead_id, total, deadline, stage, old_days, old_score in rows:
+                day = parsed.get(deadline)
+                if day is None:
+                    day = parsed[deadline] = (
+                        deadline if isinstance(deadline, dt.date) else dt.date.fromisoformat(deadline)
+                    )
+                days = max((self.today - day).days, 0)
+                score = lead_score(None if total is None else float(total), days, stage)
+                if days != old_days or score != old_score:
+                    changed.append((days, score, self.db_now, lead_id))
+            self.bulk.update("leads", "id", ("days_overdue", "score", "last_built"), changed)
+            self.summary.updated += len(changed)
+            self.summary.unchanged -= len(changed)
 
 
 def _value(package: tuple, winners: list[tuple]) -> tuple[Any, str | None]:
@@ -541,9 +546,10 @@ def _value(package: tuple, winners: list[tuple]) -> tuple[Any, str | None]:
     return None, None
 
 
-def registry_rows(bulk: Bulk) -> list[tuple]:
-    """The registry as stored (what matching reads), by id."""
-    return bulk.rows(_REGISTRY_SQL)
+def _matcher(bulk: Bulk) -> Matcher | None:
+    """A matcher over the stored registry (None when it is empty)."""
+    rows = bulk.rows(_REGISTRY_SQL)
+    return start_matcher(rows) if rows else None
 
 
 def build_leads(
@@ -575,11 +581,10 @@ def _build(session: Session, today: dt.date, now: dt.datetime, full: bool) -> Bu
     if not bulk.postgresql:
         bulk.execute(f"PRAGMA cache_size = -{SQLITE_CACHE_KIB}")
     state = read_state(builder.connection)
-    registry = registry_rows(bulk)
     wanted_state = {
         "version": BUILD_VERSION,
         "branches": branch_fingerprint(builder.table),
-        "registry": digest(registry),
+        "registry": digest(bulk.stream(_REGISTRY_SQL)),
         "today": builder.today.isoformat(),
     }
     reason = ""
@@ -598,8 +603,7 @@ def _build(session: Session, today: dt.date, now: dt.datetime, full: bool) -> Bu
     fed: list[int] | None = None
     try:
         if rematch_all:
-            matcher = start_matcher(registry) if registry else None
-            del registry  # the worker has its own copy; only registration ids are kept here
+            matcher = _matcher(bulk)
             for chunk in builder.ranges():
                 builder.process(chunk, recompute_all=recompute_all, matcher=matcher, rematch_all=True)
         else:
@@ -607,8 +611,7 @@ def _build(session: Session, today: dt.date, now: dt.datetime, full: bool) -> Bu
             changed = builder.changed_ids()
             fed = changed
             if changed:
-                matcher = start_matcher(registry) if registry else None
-            del registry
+                matcher = _matcher(bulk)
             for chunk in builder.listed(changed):
                 builder.process(chunk, recompute_all=False, matcher=matcher, rematch_all=False)
             previous = state.get("today")

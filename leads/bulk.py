@@ -38,6 +38,16 @@ class Bulk:
         finally:
             cursor.close()
 
+    def stream(self, sql: str, params: Sequence[Any] = (), size: int = 10_000) -> Iterator[tuple]:
+        """The rows of one query, fetched ``size`` at a time (for passes that need not hold them all)."""
+        cursor = self.raw.cursor()
+        try:
+            cursor.execute(self.sql(sql), tuple(params))
+            while batch := cursor.fetchmany(size):
+                yield from batch
+        finally:
+            cursor.close()
+
     def execute(self, sql: str, params: Sequence[Any] = ()) -> int:
         """Run one statement; its row count."""
         cursor = self.raw.cursor()

@@ -62,6 +62,8 @@ CHUNK = 20_000
 #: SQLite page cache for the build's connection (KiB): holds the randomly written index pages (the
 #: score index above all) of a million leads, so they are not spilled to the WAL again and again.
 SQLITE_CACHE_KIB = 65_536
+#: Rows written after which PostgreSQL's planner statistics are refreshed within the build.
+ANALYZE_AFTER = 10_000
 _CENT = Decimal("0.01")
 #: Stands for the package code in a cached announcement URL template.
 _CODE_SLOT = "CODESLOT0"
@@ -489,6 +491,17 @@ class _Builder:
         )
         self.summary.reopened += len(reopened)
 
+    def analyze(self) -> None:
+        """Refresh PostgreSQL's statistics after a large write, before the joins of the match step.
+
+        A first build fills ``leads`` inside one transaction; the planner would still believe it is
+        empty and join it with nested loops over a million rows. ANALYZE is allowed in a transaction.
+        """
+        written = self.summary.new + self.summary.updated
+        if self.bulk.postgresql and written > ANALYZE_AFTER:
+            self.bulk.execute("ANALYZE leads")
+            self.bulk.execute("ANALYZE match_candidates")
+
     # --- incremental helpers -------------------------------------------------------------------
 
     def count_unchanged(self) -> None:
@@ -621,11 +634,14 @@ def _build(session: Session, today: dt.date, now: dt.datetime, full: bool) -> Bu
     finally:
         if matcher is not None:
             matcher.close()
+    builder.analyze()
     if rematch_all or builder.summary.rematched:
         # ``fed`` (None: every package) covers the packages just re-matched; a changed package
         # found out of scope has had its candidate removed already.
         match_store.replace_candidates(bulk, fed, found)
         match_store.apply(bulk, match_store.resolve(match_store.load_candidates(bulk)), builder.now)
+    if bulk.postgresql and (rematch_all or builder.summary.rematched > ANALYZE_AFTER):
+        bulk.execute("ANALYZE matches")
     builder.summary.registered_by_match = match_store.close_matched(bulk, builder.now)
     builder.summary.matches = match_store.count_matches(bulk)
     write_state(builder.connection, wanted_state)

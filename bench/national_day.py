@@ -319,6 +319,15 @@ def main() -> None:
     print("  full host estimate (600 slugs of 100–3,000 packages, this run's list shares): "
           + ", ".join(f"length {n}: {calls:,}/day ({hours(calls, 1):.1f} h at 1/s)"
                       for n, calls in full.items()))  # fmt: skip
+    full_packages = sum(slug_sizes(slug_names(600), args.seed, 1.0).values())
+    per_package = floor1.detail_pages / sum(sizes.values())
+    details = round(per_package * full_packages)
+    print(f"full host day-1 floor estimate: ~{details:,} detail pages ({per_package:.2%} of "
+          f"{full_packages:,} day-0 packages, as in this run) plus the list calls:")  # fmt: skip
+    for n in PAGE_LENGTHS:
+        day = full[n] + details
+        print(f"  length {n:>6}: {full[n]:,} + {details:,} = {day:,} requests: "
+              f"{hours(day, 1):.1f} h at 1/s, {hours(day, 2):.1f} h at 2/s")  # fmt: skip
     ok = ratio1 <= 1.2 and stored1 == floor1.construction and not failures(stats1)
     print(f"SUMMARY slugs={len(slugs)} scale={args.scale:g} day0_packages={sum(sizes.values())} "
           f"day1_requests={requests1} floor={floor1.total} ratio={ratio1:.3f} "

@@ -57,8 +57,8 @@ from fake_spse.world import LISTS, Package, World  # noqa: E402
 YEAR = 2026
 #: Day-0 packages per slug before `--scale` (uniform, deterministic per slug).
 SIZE_RANGE = (100, 3_000)
-#: DataTables page lengths compared for the list calls (ours, the protocol doc's upper use, 2026 max seen).
-PAGE_LENGTHS = (100, 500, 10_000)
+#: Page lengths compared: ours, an earlier noted maximum, the doc's upper use, the 2026 max seen.
+PAGE_LENGTHS = (100, 300, 500, 10_000)
 #: A package's key in the fake's truth: (site, list, code).
 Key = tuple[str, str, str]
 

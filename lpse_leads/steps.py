@@ -22,6 +22,7 @@ from leads.registry_file import RegistryFileError, read_registry
 from leads.registry_store import import_registrations
 from lpse_leads.commands.registry import problems_error
 from lpse_leads.config import AppConfig
+from lpse_leads.errors import UserError
 from pipeline.db import make_engine, session_factory
 from pipeline.writer import utcnow
 
@@ -97,5 +98,12 @@ def build_leads(config: AppConfig, today: dt.date, note: Note) -> dict[str, int]
 
 
 def send_digests(config: AppConfig, today: dt.date, summary: RunSummary, note: Note) -> None:
-    """Send (SMTP) or write (outbox) today's digest per branch with something new."""
-    raise NotImplementedError("digest room not available yet")
+    """Send (SMTP) or write (outbox) today's digest per branch with something new.
+
+    Not wired yet: `digest/send.py` (`send_digests(...)`) had not landed when this was written.
+    Wiring it means calling it with `config.db_url`, `today`, `config.mail.smtp_url` (empty:
+    outbox), `config.mail.mail_from`, `config.mail.fallback_to` and `config.outbox` explicitly
+    — never from the environment, so `run --demo` can never send real mail — and adding its
+    counts to `summary.emails_sent` / `summary.emails_written`.
+    """
+    raise UserError("not wired: digest/send.py send_digests() has not landed; no e-mails sent or written")

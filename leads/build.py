@@ -199,7 +199,7 @@ _LEADS_SQL = "SELECT package_id, id, status, source_changed, {columns} FROM lead
 _CHANGED_SQL = (
     "SELECT p.id FROM packages p LEFT JOIN leads l ON l.package_id = p.id WHERE "
     "(l.id IS NOT NULL AND (l.source_changed IS NULL OR l.source_changed != p.last_changed)) OR "
-    "(l.id IS NULL AND p.category IN (?, ?, ?) AND (p.contract_value IS NOT NULL OR "
+    "(l.id IS NULL AND p.category IN {categories} AND (p.contract_value IS NOT NULL OR "
     "EXISTS (SELECT 1 FROM package_winners w WHERE w.package_id = p.id))) ORDER BY p.id"
 )
 _UNCHANGED_SQL = (
@@ -264,7 +264,7 @@ class _Builder:
         package_where = where.format(col="p.id")
         package_params: tuple = params
         if in_scope:
-            package_where += " AND p.category IN (?, ?, ?)"
+            package_where += " AND p.category IN " + self.bulk.in_list(CONSTRUCTION_CATEGORIES)
             package_params = (*params, *CONSTRUCTION_CATEGORIES)
         packages = rows(_PACKAGES_SQL.format(where=package_where), package_params)
         child = where.format(col="package_id")
@@ -513,7 +513,8 @@ class _Builder:
 
     def changed_ids(self) -> list[int]:
         """Packages that are new candidates or changed since their lead was built."""
-        return [r[0] for r in self.bulk.rows(_CHANGED_SQL, CONSTRUCTION_CATEGORIES)]
+        sql = _CHANGED_SQL.format(categories=self.bulk.in_list(CONSTRUCTION_CATEGORIES))
+        return [r[0] for r in self.bulk.rows(sql, CONSTRUCTION_CATEGORIES)]
 
     def move_day(self, previous: dt.date) -> None:
         """Days overdue and scores for ``today`` on the leads a day change can touch (deadline passed)."""
@@ -614,12 +615,14 @@ def _build(session: Session, today: dt.date, now: dt.datetime, full: bool) -> Bu
     builder.summary.full_reason = reason
     matcher: Matcher | None = None
     fed: list[int] | None = None
+    candidates_before = -1
     try:
         if rematch_all:
             matcher = _matcher(bulk)
             for chunk in builder.ranges():
                 builder.process(chunk, recompute_all=recompute_all, matcher=matcher, rematch_all=True)
         else:
+            candidates_before = match_store.count_candidates(bulk)
             builder.count_unchanged()
             changed = builder.changed_ids()
             fed = changed
@@ -639,7 +642,12 @@ def _build(session: Session, today: dt.date, now: dt.datetime, full: bool) -> Bu
         # ``fed`` (None: every package) covers the packages just re-matched; a changed package
         # found out of scope has had its candidate removed already.
         match_store.replace_candidates(bulk, fed, found)
-        match_store.apply(bulk, match_store.resolve(match_store.load_candidates(bulk)), builder.now)
+    # Re-decide when candidates changed, or when some vanished since the last build (a deleted
+    # package's candidate goes with it, and the registration it held may now belong to another).
+    if rematch_all or builder.summary.rematched or state.get("candidates") != str(candidates_before):
+        every = found if fed is None else match_store.load_candidates(bulk)
+        match_store.apply(bulk, match_store.resolve(every), builder.now)
+    wanted_state["candidates"] = str(match_store.count_candidates(bulk))
     if bulk.postgresql and (rematch_all or builder.summary.rematched > ANALYZE_AFTER):
         bulk.execute("ANALYZE matches")
     builder.summary.registered_by_match = match_store.close_matched(bulk, builder.now)

@@ -117,6 +117,11 @@ def close_matched(bulk: Bulk, now: dt.datetime) -> int:
     return inserted
 
 
+def count_candidates(bulk: Bulk) -> int:
+    """How many packages have a stored candidate."""
+    return bulk.rows("SELECT count(*) FROM match_candidates")[0][0]
+
+
 def count_matches(bulk: Bulk) -> int:
     """How many packages are matched."""
     return bulk.rows("SELECT count(*) FROM matches")[0][0]

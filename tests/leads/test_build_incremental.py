@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 
-from sqlalchemy import select
+from sqlalchemy import delete, select
 
 from leads.branches_file import read_branches, starter_table
 from leads.branches_store import import_branches
@@ -182,3 +182,29 @@ def test_match_worker_finds_what_matching_here_finds() -> None:
         assert worker.results() == here
     finally:
         worker.close()
+
+
+def test_deleted_package_hands_its_registration_to_the_next_best(engine, session_maker) -> None:
+    world(engine, session_maker)
+    with session_maker.begin() as session:
+        import_registrations(
+            session,
+            [
+                Registration(
+                    "JK-9",
+                    "Pembangunan Jalan Desa Sukamaju 3",
+                    npwp="015448632009000",
+                    contract_value=Decimal(1_000_000_000),
+                )
+            ],
+            NOW,
+        )
+    build(session_maker)
+    assert leads_by_code(engine)["3"].status == "registered"
+    assert leads_by_code(engine)["1"].status == "new"
+    with engine.begin() as connection:
+        connection.execute(delete(Package).where(Package.code == "3"))
+    summary = build(session_maker, now=LATER)
+    assert (summary.recomputed, summary.matches, summary.registered_by_match) == (0, 1, 1)
+    assert leads_by_code(engine)["1"].status == "registered"  # same evidence as 2, 4 and 7; lowest id
+    assert_full_rebuild_changes_nothing(session_maker)

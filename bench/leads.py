@@ -8,7 +8,9 @@ are written straight into the pipeline tables, a noisy registry of N/5 rows (80%
 real packages with typos/abbreviations/NPWP forms, 20% look-alike decoys) is imported, the starter
 branch table is imported, then `leads build` runs in a subprocess: wall time and peak RSS are
 measured, then a second (no-change, incremental) build, a build on the next day (days overdue and
-scores move), then matching precision/recall against the truth. The last line is a summary.
+scores move), a build after 1% of the packages were re-stored by a crawl, then matching
+precision/recall against the truth. Peak RSS counts the build and its matching worker together.
+The last line is a summary.
 
 ``--cache DIR`` keeps the populated databases (a SQLite file and a PostgreSQL database per size, plus
 the truth) and reuses them on the next run after emptying the leads tables, so build changes can be
@@ -32,7 +34,7 @@ import uuid
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import create_engine, insert, select, text
+from sqlalchemy import create_engine, insert, select, text, update
 from sqlalchemy.engine import make_url
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
@@ -226,6 +228,16 @@ def clear_leads(url: str) -> None:
     engine.dispose()
 
 
+def touch_packages(url: str, every: int) -> None:
+    """Mark one package in ``every`` as changed by a crawl (``last_changed`` moves, content stays)."""
+    engine = make_engine(url)
+    with engine.begin() as connection:
+        connection.execute(
+            update(Package).where(Package.id % every == 0).values(last_changed=dt.datetime.now(dt.UTC))
+        )
+    engine.dispose()
+
+
 def prepared(label: str, url: str, size: int, cache: Path | None) -> dict[str, tuple[str, str]]:
     """A populated database at ``url`` (reused from the cache when there), with its matching truth."""
     truth_file = cache / f"truth-{label}-{size}.json" if cache else None
@@ -255,11 +267,16 @@ def run(label: str, url: str, size: int, cache: Path | None) -> str:
     print(
         f"[{label} {size:,}] next-day build: {day:.1f} s, peak RSS {rss3:.0f} MB\n    {output3}", flush=True
     )
+    touch_packages(url, 100)
+    some, rss4, output4 = timed_build(url, tomorrow)
+    print(f"[{label} {size:,}] after 1% of packages changed: {some:.1f} s, peak RSS {rss4:.0f} MB\n"
+          f"    {output4}", flush=True)  # fmt: skip
     precision, recall, matches = precision_recall(url, truth)
     print(f"[{label} {size:,}] matching: {matches:,} matches, precision {precision:.4f}, recall {recall:.4f}",
           flush=True)  # fmt: skip
     return (f"{label} {size:,}: first {seconds:.1f} s/{rss:.0f} MB, no-change {again:.1f} s/{rss2:.0f} MB, "
-            f"next day {day:.1f} s/{rss3:.0f} MB, P {precision:.4f} R {recall:.4f}")  # fmt: skip
+            f"next day {day:.1f} s/{rss3:.0f} MB, 1% changed {some:.1f} s/{rss4:.0f} MB, "
+            f"P {precision:.4f} R {recall:.4f}")  # fmt: skip
 
 
 def pg_database(server: str, name: str, *, keep: bool) -> str | None:

@@ -153,8 +153,13 @@ class _Worker:
 
 
 def start_matcher(rows: Sequence[tuple]) -> Matcher:
-    """A matcher over the registry ``rows``: a worker process when a second core and ``fork`` exist."""
+    """A matcher over the registry ``rows``: a worker process when a second core and ``fork`` exist.
+
+    ``LPSE_LEADS_MATCH_WORKER=0`` keeps matching in this process (e.g. when the caller runs other
+    threads and would rather not fork).
+    """
     cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
-    if cores > 1 and "fork" in multiprocessing.get_all_start_methods():
+    wanted = os.environ.get("LPSE_LEADS_MATCH_WORKER", "1") != "0"
+    if wanted and cores > 1 and "fork" in multiprocessing.get_all_start_methods():
         return _Worker(rows)
     return _Local(rows)

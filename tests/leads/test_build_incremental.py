@@ -14,7 +14,7 @@ from sqlalchemy import delete, select
 from leads.branches_file import read_branches, starter_table
 from leads.branches_store import import_branches
 from leads.build import build_leads
-from leads.match_worker import _Local, _Worker
+from leads.match_worker import _Local, _Worker, start_matcher
 from leads.models import Lead
 from leads.registry_file import Registration
 from leads.registry_store import import_registrations
@@ -208,3 +208,14 @@ def test_deleted_package_hands_its_registration_to_the_next_best(engine, session
     assert (summary.recomputed, summary.matches, summary.registered_by_match) == (0, 1, 1)
     assert leads_by_code(engine)["1"].status == "registered"  # same evidence as 2, 4 and 7; lowest id
     assert_full_rebuild_changes_nothing(session_maker)
+
+
+def test_matching_in_this_process_when_the_worker_is_switched_off(engine, session_maker, monkeypatch) -> None:
+    monkeypatch.setenv("LPSE_LEADS_MATCH_WORKER", "0")
+    assert isinstance(start_matcher([(1, "JK-0", "x", None, None, None, None, None)]), _Local)
+    world(engine, session_maker)
+    with session_maker.begin() as session:
+        import_registrations(session, [Registration("JK-3", "x", tender_code="3")], NOW)
+    summary = build(session_maker)
+    assert (summary.matches, summary.registered_by_match) == (1, 1)
+    assert leads_by_code(engine)["3"].status == "registered"

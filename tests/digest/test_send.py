@@ -1,0 +1,246 @@
+"""send_digests on a real database (SQLite and PostgreSQL) through a real SMTP server (aiosmtpd)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterator
+from decimal import Decimal
+
+import pytest
+from sqlalchemy import Engine, select, update
+
+from digest.delivery import OutboxSender, SmtpSender, parse_smtp_url
+from digest.models import Digest, DigestLead
+from digest.send import send_digests
+from leads.branches_file import read_branches, starter_table
+from leads.branches_store import import_branches
+from leads.build import build_leads
+from leads.models import Branch, Lead, LeadEvent
+from pipeline.db import make_engine, session_factory, upgrade
+from tests.leads.conftest import NOW, package, write_packages
+
+from .conftest import free_port
+
+DAY = dt.date(2026, 4, 20)
+FALLBACK = "kanwil-kalimantan@example.id"
+BPP = "kc-balikpapan@example.invalid"
+SMD = "kc-samarinda@example.invalid"
+FROM = "lpse-leads <digest@leads.example.id>"
+
+
+@pytest.fixture
+def engine(db_url: str) -> Iterator[Engine]:
+    eng = make_engine(db_url)
+    upgrade(eng)
+    yield eng
+    eng.dispose()
+
+
+@pytest.fixture
+def factory(engine):
+    return session_factory(engine)
+
+
+def build(factory, today: dt.date = DAY) -> None:
+    with factory.begin() as session:
+        build_leads(session, today, now=NOW)
+
+
+@pytest.fixture
+def world(engine, factory):
+    """Two Balikpapan leads, one Samarinda lead, one Bontang lead (Kalimantan fallback)."""
+    write_packages(
+        engine,
+        [
+            package("1"),
+            package(
+                "8",
+                winners=[
+                    {"name": "PT Dua", "npwp": "023456789012345", "offer_value": Decimal(3_000_000_000)}
+                ],
+            ),
+            package("3", locations=["Kantor - Samarinda (Kota)"]),
+            package("2", locations=["Desa X - Bontang (Kota)"]),
+        ],
+    )
+    with factory.begin() as session:
+        import_branches(session, read_branches(starter_table()), NOW)
+    build(factory)
+
+
+def smtp(server) -> SmtpSender:
+    return SmtpSender(parse_smtp_url(f"smtp://127.0.0.1:{server.port}", timeout=5))
+
+
+def run(factory, sender, day: dt.date = DAY, **kwargs):
+    return send_digests(factory, sender, day, fallback_address=FALLBACK, mail_from=FROM, **kwargs)
+
+
+def statuses(engine) -> dict[str, str]:
+    with engine.connect() as connection:
+        rows = connection.execute(select(Lead.url, Lead.status)).all()
+    return {url.split("/")[-2]: status for url, status in rows}
+
+
+def digest_rows(engine) -> dict[str, tuple[str, int]]:
+    with engine.connect() as connection:
+        rows = connection.execute(select(Digest.queue, Digest.status, Digest.attempts)).all()
+    return {q: (s, a) for q, s, a in rows}
+
+
+def test_one_message_per_branch_and_fallback_then_nothing_on_rerun(world, engine, factory, smtp_server):
+    summary = run(factory, smtp(smtp_server))
+    assert summary.exit_status == 0
+    handler = smtp_server.handler
+    assert len(handler.received_by(BPP)) == 1
+    assert len(handler.received_by(SMD)) == 1
+    assert len(handler.received_by(FALLBACK)) == 1
+    assert len(handler.messages) == 3
+    bpp = handler.received_by(BPP)[0]
+    assert bpp["Subject"].startswith("[lpse-leads] KC Balikpapan — 20 Apr 2026 — 2 proyek baru")
+    text = bpp.get_body(("plain",)).get_content()
+    assert "Sukamaju 1" in text and "Sukamaju 8" in text and "Sukamaju 3" not in text
+    assert text.index("Sukamaju 8") < text.index("Sukamaju 1")  # bigger contract scores higher
+    fallback = handler.received_by(FALLBACK)[0].get_body(("plain",)).get_content()
+    assert "Sukamaju 2" in fallback and "routed by fallback" in fallback
+    assert set(statuses(engine).values()) == {"sent"}
+    assert digest_rows(engine) == {
+        "KC-BALIKPAPAN": ("sent", 1),
+        "KC-SAMARINDA": ("sent", 1),
+        "fallback Kalimantan": ("sent", 1),
+    }
+    with engine.connect() as connection:
+        events = connection.execute(select(LeadEvent.new_status, LeadEvent.by, LeadEvent.note)).all()
+        recorded_ids = set(connection.scalars(select(Digest.message_id)))
+    assert len(events) == 4
+    assert {(e.new_status, e.by) for e in events} == {("sent", "digest")}
+    assert {m["Message-ID"] for _, _, m in handler.messages} == recorded_ids
+
+    again = run(factory, smtp(smtp_server))
+    assert again.exit_status == 0
+    assert len(handler.messages) == 3
+    assert again.count("already-sent") == 3
+    assert again.count("sent") == 0
+
+
+def test_refused_branch_fails_alone_and_only_it_is_retried(world, engine, factory, smtp_server):
+    smtp_server.handler.refuse.add(SMD)
+    summary = run(factory, smtp(smtp_server))
+    assert summary.exit_status == 1
+    assert [o.queue for o in summary.failed] == ["KC-SAMARINDA"]
+    assert "kc-samarinda@example.invalid refused: 550" in summary.failed[0].reason
+    assert digest_rows(engine)["KC-SAMARINDA"] == ("failed", 1)
+    assert digest_rows(engine)["KC-BALIKPAPAN"] == ("sent", 1)
+    assert statuses(engine)["3"] == "new"
+    with engine.connect() as connection:
+        first_id = connection.scalar(select(Digest.message_id).where(Digest.queue == "KC-SAMARINDA"))
+    assert any("refused" in line for line in summary.lines())
+
+    smtp_server.handler.refuse.clear()
+    retry = run(factory, smtp(smtp_server))
+    assert retry.exit_status == 0
+    assert [(o.queue, o.status, o.retry) for o in retry.outcomes if o.status == "sent"] == [
+        ("KC-SAMARINDA", "sent", True)
+    ]
+    handler = smtp_server.handler
+    assert len(handler.received_by(SMD)) == 1
+    assert handler.received_by(SMD)[0]["Message-ID"] == first_id
+    assert len(handler.received_by(BPP)) == 1
+    assert len(handler.received_by(FALLBACK)) == 1
+    assert statuses(engine)["3"] == "sent"
+    assert digest_rows(engine)["KC-SAMARINDA"] == ("sent", 2)
+
+
+def test_partial_refusal_retries_only_the_refused_recipient(world, engine, factory, smtp_server):
+    with factory.begin() as session:
+        session.execute(update(Branch).where(Branch.code == "KC-BALIKPAPAN").values(emails="a@x.id; b@x.id"))
+    smtp_server.handler.refuse.add("b@x.id")
+    first = run(factory, smtp(smtp_server), branch="KC-BALIKPAPAN")
+    assert [o.status for o in first.outcomes] == ["failed"]
+    assert statuses(engine)["1"] == "new"
+    smtp_server.handler.refuse.clear()
+    second = run(factory, smtp(smtp_server), branch="KC-BALIKPAPAN")
+    assert [(o.status, o.recipients) for o in second.outcomes] == [("sent", ("b@x.id",))]
+    assert len(smtp_server.handler.received_by("a@x.id")) == 1
+    assert len(smtp_server.handler.received_by("b@x.id")) == 1
+    assert statuses(engine)["1"] == "sent"
+
+
+def test_server_down_marks_nothing_then_a_later_run_sends_each_once(world, engine, factory, smtp_server):
+    down = SmtpSender(parse_smtp_url(f"smtp://127.0.0.1:{free_port()}", timeout=5))
+    summary = run(factory, down)
+    assert summary.exit_status == 1
+    assert len(summary.failed) == 3
+    assert set(statuses(engine).values()) == {"new"}
+    assert {s for s, _ in digest_rows(engine).values()} == {"failed"}
+    later = run(factory, smtp(smtp_server))
+    assert later.exit_status == 0
+    assert later.count("sent") == 3
+    assert len(smtp_server.handler.messages) == 3
+    assert set(statuses(engine).values()) == {"sent"}
+    assert len(smtp_server.handler.received_by(BPP)) == 1
+
+
+class CrashingSender:
+    """Dies in the middle of sending, like a killed process between intent and outcome."""
+
+    def send(self, message, recipients):
+        raise SystemExit("killed")
+
+    def describe(self) -> str:
+        return "crash"
+
+
+def test_intent_without_outcome_is_resent_with_the_same_message_id(world, engine, factory, smtp_server):
+    with pytest.raises(SystemExit):
+        run(factory, CrashingSender(), branch="KC-SAMARINDA")
+    assert digest_rows(engine)["KC-SAMARINDA"] == ("intent", 0)
+    with engine.connect() as connection:
+        message_id = connection.scalar(select(Digest.message_id).where(Digest.queue == "KC-SAMARINDA"))
+        linked = connection.scalar(select(DigestLead.lead_id))
+    assert linked is not None
+    again = run(factory, smtp(smtp_server), branch="KC-SAMARINDA")
+    (outcome,) = again.outcomes
+    assert (outcome.status, outcome.retry) == ("sent", True)
+    assert "without an outcome" in outcome.reason
+    assert smtp_server.handler.received_by(SMD)[0]["Message-ID"] == message_id
+
+
+def test_next_day_sends_only_new_leads_and_overdue_reminders_once(engine, factory, smtp_server):
+    write_packages(engine, [package("1")])
+    with factory.begin() as session:
+        import_branches(session, read_branches(starter_table()), NOW)
+    build(factory)
+    early = dt.date(2026, 4, 1)  # before the lead's deadline (13 Apr 2026)
+    assert run(factory, smtp(smtp_server), early, branch="KC-BALIKPAPAN").count("sent") == 1
+    write_packages(engine, [package("1"), package("9")])
+    build(factory)
+    later = run(factory, smtp(smtp_server), DAY, branch="KC-BALIKPAPAN")
+    (outcome,) = later.outcomes
+    assert (outcome.status, outcome.new, outcome.overdue) == ("sent", 1, 1)
+    text = smtp_server.handler.messages[-1][2].get_body(("plain",)).get_content()
+    new_part, overdue_part = text.split("LEWAT TENGGAT")
+    assert "Sukamaju 9" in new_part and "Sukamaju 1" not in new_part
+    assert "Sukamaju 1" in overdue_part
+    write_packages(engine, [package("1"), package("9"), package("10")])
+    build(factory)
+    third = run(factory, smtp(smtp_server), DAY + dt.timedelta(days=1), branch="KC-BALIKPAPAN")
+    assert [(o.new, o.overdue) for o in third.outcomes] == [(1, 0)]
+
+
+def test_dry_run_records_and_sends_nothing(world, engine, factory, smtp_server):
+    summary = run(factory, smtp(smtp_server), dry_run=True)
+    assert summary.count("dry-run") == 3
+    assert smtp_server.handler.messages == []
+    assert digest_rows(engine) == {}
+    assert set(statuses(engine).values()) == {"new"}
+
+
+def test_outbox_and_queue_without_recipients(world, engine, factory, tmp_path):
+    summary = send_digests(factory, OutboxSender(tmp_path), DAY, mail_from=FROM)
+    skipped = [o for o in summary.outcomes if o.status == "skipped"]
+    assert [o.queue for o in skipped] == ["fallback Kalimantan"]
+    assert "1 new leads kept" in skipped[0].reason
+    assert len(list(tmp_path.glob("*.eml"))) == 2
+    assert len(list(tmp_path.glob("*.html"))) == 2
+    assert statuses(engine)["2"] == "new"

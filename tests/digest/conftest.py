@@ -20,8 +20,15 @@ from cryptography import x509
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.x509.oid import NameOID
+from sqlalchemy import Engine, select
 
+from leads.branches_file import read_branches, starter_table
+from leads.branches_store import import_branches
+from leads.build import build_leads
 from leads.lead_row import LeadRow
+from leads.models import Lead
+from pipeline.db import make_engine, session_factory, upgrade
+from tests.leads.conftest import NOW, package, write_packages
 
 BASE_LEAD = LeadRow(
     site="https://spse.inaproc.id/balikpapankota",
@@ -231,3 +238,62 @@ def starttls_server(tls_files: TlsFiles) -> Iterator[SmtpServer]:
 def smtps_server(tls_files: TlsFiles) -> Iterator[SmtpServer]:
     """SMTPS (implicit TLS) on 127.0.0.1 with AUTH."""
     yield from _tls_server(tls_files, implicit=True)
+
+
+# --- A database with leads (send and command tests) ------------------------------------------
+
+DAY = dt.date(2026, 4, 20)
+FALLBACK = "kanwil-kalimantan@example.id"
+BPP = "kc-balikpapan@example.invalid"
+SMD = "kc-samarinda@example.invalid"
+
+
+@pytest.fixture
+def engine(db_url: str) -> Iterator[Engine]:
+    """A migrated database (SQLite and PostgreSQL)."""
+    eng = make_engine(db_url)
+    upgrade(eng)
+    yield eng
+    eng.dispose()
+
+
+@pytest.fixture
+def factory(engine):
+    """The session factory of ``engine``."""
+    return session_factory(engine)
+
+
+def build(factory, today: dt.date = DAY) -> None:
+    """One leads build in its own transaction."""
+    with factory.begin() as session:
+        build_leads(session, today, now=NOW)
+
+
+def import_starter_branches(factory) -> None:
+    """The leads room's starter branch table (one address per branch)."""
+    with factory.begin() as session:
+        import_branches(session, read_branches(starter_table()), NOW)
+
+
+@pytest.fixture
+def world(engine, factory):
+    """Two Balikpapan leads, one Samarinda lead, one Bontang lead (Kalimantan fallback)."""
+    bigger = [{"name": "PT Dua", "npwp": "023456789012345", "offer_value": Decimal(3_000_000_000)}]
+    write_packages(
+        engine,
+        [
+            package("1"),
+            package("8", winners=bigger),
+            package("3", locations=["Kantor - Samarinda (Kota)"]),
+            package("2", locations=["Desa X - Bontang (Kota)"]),
+        ],
+    )
+    import_starter_branches(factory)
+    build(factory)
+
+
+def statuses(engine) -> dict[str, str]:
+    """Package code → lead status."""
+    with engine.connect() as connection:
+        rows = connection.execute(select(Lead.url, Lead.status)).all()
+    return {url.split("/")[-2]: status for url, status in rows}

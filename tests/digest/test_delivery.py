@@ -128,6 +128,7 @@ def test_starttls_ca_file_option(starttls_server, tls_files, message) -> None:
     assert result.ok, result.reason
 
 
+@pytest.mark.filterwarnings("ignore:Requiring AUTH while not requiring TLS")  # implicit TLS: it is TLS
 def test_smtps_with_login(smtps_server, tls_files, message) -> None:
     config = parse_smtp_url(credential_url("smtps", smtps_server.port))
     result = SmtpSender(config, ssl_context=tls_files.client_context()).send(message, ["a@example.id"])

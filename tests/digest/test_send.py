@@ -3,69 +3,19 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator
-from decimal import Decimal
 
 import pytest
-from sqlalchemy import Engine, select, update
+from sqlalchemy import select, update
 
 from digest.delivery import OutboxSender, SmtpSender, parse_smtp_url
 from digest.models import Digest, DigestLead
 from digest.send import send_digests
-from leads.branches_file import read_branches, starter_table
-from leads.branches_store import import_branches
-from leads.build import build_leads
-from leads.models import Branch, Lead, LeadEvent
-from pipeline.db import make_engine, session_factory, upgrade
-from tests.leads.conftest import NOW, package, write_packages
+from leads.models import Branch, LeadEvent
+from tests.leads.conftest import package, write_packages
 
-from .conftest import free_port
+from .conftest import BPP, DAY, FALLBACK, SMD, build, free_port, import_starter_branches, statuses
 
-DAY = dt.date(2026, 4, 20)
-FALLBACK = "kanwil-kalimantan@example.id"
-BPP = "kc-balikpapan@example.invalid"
-SMD = "kc-samarinda@example.invalid"
 FROM = "lpse-leads <digest@leads.example.id>"
-
-
-@pytest.fixture
-def engine(db_url: str) -> Iterator[Engine]:
-    eng = make_engine(db_url)
-    upgrade(eng)
-    yield eng
-    eng.dispose()
-
-
-@pytest.fixture
-def factory(engine):
-    return session_factory(engine)
-
-
-def build(factory, today: dt.date = DAY) -> None:
-    with factory.begin() as session:
-        build_leads(session, today, now=NOW)
-
-
-@pytest.fixture
-def world(engine, factory):
-    """Two Balikpapan leads, one Samarinda lead, one Bontang lead (Kalimantan fallback)."""
-    write_packages(
-        engine,
-        [
-            package("1"),
-            package(
-                "8",
-                winners=[
-                    {"name": "PT Dua", "npwp": "023456789012345", "offer_value": Decimal(3_000_000_000)}
-                ],
-            ),
-            package("3", locations=["Kantor - Samarinda (Kota)"]),
-            package("2", locations=["Desa X - Bontang (Kota)"]),
-        ],
-    )
-    with factory.begin() as session:
-        import_branches(session, read_branches(starter_table()), NOW)
-    build(factory)
 
 
 def smtp(server) -> SmtpSender:
@@ -74,12 +24,6 @@ def smtp(server) -> SmtpSender:
 
 def run(factory, sender, day: dt.date = DAY, **kwargs):
     return send_digests(factory, sender, day, fallback_address=FALLBACK, mail_from=FROM, **kwargs)
-
-
-def statuses(engine) -> dict[str, str]:
-    with engine.connect() as connection:
-        rows = connection.execute(select(Lead.url, Lead.status)).all()
-    return {url.split("/")[-2]: status for url, status in rows}
 
 
 def digest_rows(engine) -> dict[str, tuple[str, int]]:
@@ -208,8 +152,7 @@ def test_intent_without_outcome_is_resent_with_the_same_message_id(world, engine
 
 def test_next_day_sends_only_new_leads_and_overdue_reminders_once(engine, factory, smtp_server):
     write_packages(engine, [package("1")])
-    with factory.begin() as session:
-        import_branches(session, read_branches(starter_table()), NOW)
+    import_starter_branches(factory)
     build(factory)
     early = dt.date(2026, 4, 1)  # before the lead's deadline (13 Apr 2026)
     assert run(factory, smtp(smtp_server), early, branch="KC-BALIKPAPAN").count("sent") == 1

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import datetime as dt
 import time
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -95,15 +95,44 @@ def bulk_insert(
     """Insert many rows (value sequences in `columns` order) in the caller's transaction.
 
     COPY on PostgreSQL, where psycopg would send an executemany as one statement per row and
-    COPY is several times faster (bench/store.py); executemany elsewhere. Rows are tuples, not
-    dicts: a batch of 500 packages has ~5,000 child rows and building a dict for each showed.
+    COPY is several times faster (bench/store.py); the driver's executemany of positional rows
+    elsewhere (SQLite). Rows are tuples, not dicts: a batch of 500 packages has ~5,000 child
+    rows and building a dict for each showed. Values are bound through each column's type first.
     """
     if not rows:
         return
-    if connection.dialect.name != "postgresql":
+    if connection.dialect.name == "postgresql":
+        _copy(connection, table, table.name, columns, rows)
+        return
+    compiled = table.insert().compile(dialect=connection.dialect, column_keys=list(columns))
+    if not compiled.positional or compiled.positiontup is None:
         connection.execute(table.insert(), [dict(zip(columns, row, strict=True)) for row in rows])
         return
-    _copy(connection, table, table.name, columns, rows)
+    order = [list(columns).index(name) for name in compiled.positiontup]
+    convert = _converters(connection, table, columns)
+    connection.exec_driver_sql(
+        compiled.string, [tuple(row[i] for i in order) for row in _converted(rows, convert)]
+    )
+
+
+def _converters(connection: Connection, types: Table, columns: Sequence[str]) -> list[tuple[int, Any]]:
+    """(position, bind processor) of the columns whose type converts values (money, UTC datetimes)."""
+    dialect = connection.dialect
+    return [
+        (i, proc)
+        for i, name in enumerate(columns)
+        if (proc := types.c[name].type.bind_processor(dialect)) is not None
+    ]
+
+
+def _converted(rows: Iterable[Sequence[Any]], convert: Sequence[tuple[int, Any]]) -> Iterator[Sequence[Any]]:
+    """Each row with its values bound through the column types, as an INSERT would store them."""
+    for row in rows:
+        if convert:
+            row = list(row)
+            for i, proc in convert:
+                row[i] = proc(row[i])
+        yield row
 
 
 def _copy(
@@ -115,19 +144,10 @@ def _copy(
     UTC datetimes), so what lands is what an INSERT of that column would have stored.
     """
     dialect = connection.dialect
-    convert = [
-        (i, proc)
-        for i, name in enumerate(columns)
-        if (proc := types.c[name].type.bind_processor(dialect)) is not None
-    ]
     names = ", ".join(dialect.identifier_preparer.quote(name) for name in columns)
     cursor = connection.connection.driver_connection.cursor()
     with cursor.copy(f"COPY {dialect.identifier_preparer.quote(target)} ({names}) FROM STDIN") as copy:
-        for row in rows:
-            if convert:
-                row = list(row)
-                for i, proc in convert:
-                    row[i] = proc(row[i])
+        for row in _converted(rows, _converters(connection, types, columns)):
             copy.write_row(row)
 
 

@@ -28,7 +28,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
 from digest.branch import BranchInfo
-from digest.delivery import Sender, SendResult
+from digest.delivery import Sender, SendResult, redact_url
 from digest.message import build_message, make_message_id
 from digest.models import Digest, DigestLead
 from digest.render import render_digest
@@ -150,8 +150,13 @@ class _Run:
             today = session.execute(
                 select(Digest.status).where(Digest.queue == queue, Digest.day == self.day)
             ).scalar_one_or_none()
-        for digest_id, _ in pending:
+        for digest_id, pending_day in pending:
             if self.dry_run:
+                outcomes.append(
+                    DigestOutcome(
+                        queue, pending_day, "dry-run", retry=True, reason="unfinished; would be retried"
+                    )
+                )
                 continue
             outcomes.append(self.deliver(digest_id, retry=True))
         if today == "sent":
@@ -356,4 +361,8 @@ def send_digests(
                     name, day, "skipped", reason="another run recorded this digest at the same time"
                 )
             )
+        except Exception as exc:  # one queue's bug or bad data must not stop the other queues
+            log.exception("digest %s %s: unexpected error", name, day)
+            reason = redact_url(f"unexpected error: {type(exc).__name__}: {exc}")
+            summary.outcomes.append(DigestOutcome(name, day, "failed", reason=reason))
     return summary

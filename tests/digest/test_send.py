@@ -187,3 +187,33 @@ def test_outbox_and_queue_without_recipients(world, engine, factory, tmp_path):
     assert len(list(tmp_path.glob("*.eml"))) == 2
     assert len(list(tmp_path.glob("*.html"))) == 2
     assert statuses(engine)["2"] == "new"
+
+
+class BrokenForOne:
+    """A sender with a bug for one recipient: raises instead of reporting."""
+
+    def __init__(self, inner, broken: str) -> None:
+        self.inner, self.broken = inner, broken
+
+    def send(self, message, recipients):
+        if self.broken in recipients:
+            raise RuntimeError("sender bug")
+        return self.inner.send(message, recipients)
+
+    def describe(self) -> str:
+        return "broken"
+
+
+def test_unexpected_error_in_one_queue_does_not_stop_the_others(world, engine, factory, smtp_server):
+    summary = run(factory, BrokenForOne(smtp(smtp_server), SMD))
+    assert summary.exit_status == 1
+    assert [(o.queue, o.reason) for o in summary.failed] == [
+        ("KC-SAMARINDA", "unexpected error: RuntimeError: sender bug")
+    ]
+    assert summary.count("sent") == 2
+    assert statuses(engine)["3"] == "new"
+    again = run(factory, smtp(smtp_server))
+    assert [(o.queue, o.status, o.retry) for o in again.outcomes if o.status == "sent"] == [
+        ("KC-SAMARINDA", "sent", True)
+    ]
+    assert len(smtp_server.handler.messages) == 3

@@ -6,6 +6,7 @@ import argparse
 import datetime as dt
 import logging
 
+from digest.select import queues
 from digest.send import send_digests
 from digest.settings import MailSettings
 from domain.dates import JAKARTA
@@ -50,6 +51,13 @@ def run_send(args: argparse.Namespace) -> int:
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
     engine = open_database(args)
     try:
+        if args.branch is not None:
+            with engine.connect() as connection:
+                known = queues(connection)
+            if args.branch not in known:
+                raise UserError(
+                    f"unknown branch or queue {args.branch!r} (known: {', '.join(known) or 'none'})"
+                )
         summary = send_digests(
             session_factory(engine),
             sender,

@@ -59,3 +59,9 @@ def test_bad_smtp_url_is_a_user_error(db_url, mail_env, capsys):
     assert cli.main(["digest", "send", "--db", db_url]) == 2
     err = capsys.readouterr().err
     assert "invalid SMTP URL" in err and "hunter2" not in err
+
+
+def test_unknown_branch_is_a_user_error(world, engine, db_url, mail_env, capsys):
+    assert cli.main(["digest", "send", "--db", db_url, "--branch", "KC-NOWHERE"]) == 2
+    err = capsys.readouterr().err
+    assert "unknown branch or queue 'KC-NOWHERE'" in err and "KC-BALIKPAPAN" in err

@@ -13,6 +13,7 @@ import datetime as dt
 import multiprocessing
 import os
 import queue
+import threading
 from collections.abc import Iterator, Sequence
 from typing import Any, Protocol
 
@@ -155,11 +156,13 @@ class _Worker:
 def start_matcher(rows: Sequence[tuple]) -> Matcher:
     """A matcher over the registry ``rows``: a worker process when a second core and ``fork`` exist.
 
-    ``LPSE_LEADS_MATCH_WORKER=0`` keeps matching in this process (e.g. when the caller runs other
-    threads and would rather not fork).
+    ``LPSE_LEADS_MATCH_WORKER=0`` keeps matching in this process. So does a caller that runs other
+    threads (the scheduler's job pool, the demo's fake SPSE): a forked child of a threaded process
+    can inherit a lock another thread held and hang.
     """
     cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
     wanted = os.environ.get("LPSE_LEADS_MATCH_WORKER", "1") != "0"
-    if wanted and cores > 1 and "fork" in multiprocessing.get_all_start_methods():
+    single_threaded = threading.active_count() == 1
+    if wanted and single_threaded and cores > 1 and "fork" in multiprocessing.get_all_start_methods():
         return _Worker(rows)
     return _Local(rows)

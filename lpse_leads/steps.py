@@ -14,6 +14,9 @@ from typing import TYPE_CHECKING
 
 from sqlalchemy import func, select
 
+from digest.send import DEFAULT_FROM
+from digest.send import send_digests as send_lead_digests
+from digest.settings import MailSettings
 from leads.branches_file import BranchesFileError, read_branches
 from leads.branches_store import import_branches
 from leads.build import build_leads as build_lead_rows
@@ -100,10 +103,35 @@ def build_leads(config: AppConfig, today: dt.date, note: Note) -> dict[str, int]
 def send_digests(config: AppConfig, today: dt.date, summary: RunSummary, note: Note) -> None:
     """Send (SMTP) or write (outbox) today's digest per branch with something new.
 
-    Not wired yet: `digest/send.py` (`send_digests(...)`) had not landed when this was written.
-    Wiring it means calling it with `config.db_url`, `today`, `config.mail.smtp_url` (empty:
-    outbox), `config.mail.mail_from`, `config.mail.fallback_to` and `config.outbox` explicitly
-    — never from the environment, so `run --demo` can never send real mail — and adding its
-    counts to `summary.emails_sent` / `summary.emails_written`.
+    Mail settings come from the configuration only — never straight from the environment — so
+    `run --demo`, whose configuration has no SMTP URL, can never send real mail.
     """
-    raise UserError("not wired: digest/send.py send_digests() has not landed; no e-mails sent or written")
+    settings = MailSettings(
+        smtp_url=config.mail.smtp_url,
+        mail_from=config.mail.mail_from or DEFAULT_FROM,
+        fallback_to=config.mail.fallback_to,
+        outbox=config.outbox,
+    )
+    try:
+        sender = settings.sender()
+    except ValueError as exc:
+        raise UserError(str(exc)) from None
+    engine = make_engine(config.db_url)
+    try:
+        result = send_lead_digests(
+            session_factory(engine),
+            sender,
+            today,
+            fallback_address=settings.fallback_to or None,
+            mail_from=settings.mail_from,
+        )
+    finally:
+        engine.dispose()
+    delivered = result.count("sent")
+    if settings.smtp_url:
+        summary.emails_sent += delivered
+    else:
+        summary.emails_written += delivered
+    note(f"{delivered} {'sent' if settings.smtp_url else 'written'} via {sender.describe()}")
+    if result.failed:
+        raise UserError("; ".join(outcome.line() for outcome in result.failed))

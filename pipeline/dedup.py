@@ -6,25 +6,20 @@ crawl; the first one read wins. Across crawls the store's upsert on (site, code)
 
 from __future__ import annotations
 
-from typing import Any, Self
+from typing import Any
 
 from scrapy.crawler import Crawler
 
 from crawler.items import ListSeenItem, PackageItem, package_key
-from pipeline.stats import drop
+from pipeline.stats import CrawlerPipeline, drop
 
 
-class DeduplicatePipeline:
+class DeduplicatePipeline(CrawlerPipeline):
     """Remembers the (kind, site, code) keys of this crawl and drops repeats."""
 
     def __init__(self, crawler: Crawler) -> None:
-        self.crawler = crawler
+        super().__init__(crawler)
         self.seen: set[tuple[str, str, str]] = set()
-
-    @classmethod
-    def from_crawler(cls, crawler: Crawler) -> Self:
-        """Keep the crawler for its stats."""
-        return cls(crawler)
 
     def process_item(self, item: Any) -> Any:
         """Pass the first item of each package; DropItem for the rest."""

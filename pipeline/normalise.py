@@ -10,14 +10,13 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
-from typing import Any, Self
-
-from scrapy.crawler import Crawler
+from typing import Any
 
 from crawler.items import ListSeenItem, PackageItem
 from domain.npwp import normalise_npwp
 from pipeline.models import PACKAGE_MONEY_FIELDS, PACKAGE_TEXT_FIELDS, WINNER_MONEY_FIELDS
 from pipeline.record import STAGE_FIELDS, WINNER_FIELDS
+from pipeline.stats import CrawlerPipeline
 
 
 def text(value: Any) -> str | None:
@@ -82,16 +81,8 @@ def normalise_item(item: PackageItem) -> PackageItem:
     return item
 
 
-class NormalisePipeline:
+class NormalisePipeline(CrawlerPipeline):
     """Normalises package items in place; the site of ListSeenItems loses its trailing slash."""
-
-    def __init__(self, crawler: Crawler) -> None:
-        self.crawler = crawler
-
-    @classmethod
-    def from_crawler(cls, crawler: Crawler) -> Self:
-        """Keep the crawler (uniform construction)."""
-        return cls(crawler)
 
     def process_item(self, item: Any) -> Any:
         """Normalise and pass on."""

@@ -1,13 +1,25 @@
-"""Drop an item with a reason that is counted in the crawl stats (`lpse/drop/<reason>`)."""
+"""What the item pipelines share: a crawler-holding base, and drops counted as `lpse/drop/<reason>`."""
 
 from __future__ import annotations
 
-from typing import Any, NoReturn
+from typing import Any, NoReturn, Self
 
 from scrapy.crawler import Crawler
 from scrapy.exceptions import DropItem
 
 from crawler.items import package_key
+
+
+class CrawlerPipeline:
+    """Base of the item pipelines: built by Scrapy with `from_crawler`, keeps the crawler for stats."""
+
+    def __init__(self, crawler: Crawler) -> None:
+        self.crawler = crawler
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> Self:
+        """Scrapy's constructor hook."""
+        return cls(crawler)
 
 
 def drop(crawler: Crawler, item: Any, reason: str, detail: str = "") -> NoReturn:

@@ -8,14 +8,12 @@ would fail a whole batch, so it is stopped here, one item at a time.
 from __future__ import annotations
 
 from decimal import Decimal, InvalidOperation
-from typing import Any, Self
-
-from scrapy.crawler import Crawler
+from typing import Any
 
 from crawler.items import ListSeenItem, PackageItem
 from domain.npwp import mask_npwp_for_log, normalise_npwp
 from pipeline.models import PACKAGE_MONEY_FIELDS, WINNER_MONEY_FIELDS
-from pipeline.stats import drop
+from pipeline.stats import CrawlerPipeline, drop
 
 _REQUIRED = ("site", "code", "list", "name")
 _CENTS = Decimal("0.01")
@@ -71,16 +69,8 @@ def _winner_problem(winner: Any) -> str | None:
     return None
 
 
-class ValidatePipeline:
+class ValidatePipeline(CrawlerPipeline):
     """Drops package items without site/code/list/name or with unreadable values; counts the reason."""
-
-    def __init__(self, crawler: Crawler) -> None:
-        self.crawler = crawler
-
-    @classmethod
-    def from_crawler(cls, crawler: Crawler) -> Self:
-        """Keep the crawler for its stats."""
-        return cls(crawler)
 
     def process_item(self, item: Any) -> Any:
         """Pass good items through unchanged; DropItem otherwise."""

@@ -23,7 +23,6 @@ test: $(STAMP)
 
 lint: $(STAMP)
 	$(BIN)/ruff check .
-	$(BIN)/ruff format --check . || true
 
 bench: $(STAMP)
 	$(BIN)/pip install -q -e '.[bench]'

@@ -4,13 +4,17 @@ Why a child process: Scrapy's Twisted reactor cannot be restarted inside one pro
 (scrapy/scrapy#5026), and the scheduler runs a crawl every day in the same long-lived
 process. The child writes its stats as JSON; its output goes to a log file beside the data
 so an operator can read what happened. The parent can stop the child early (SIGTERM to the
-scheduler) or after a wall-clock limit, and says which in the failure text.
+scheduler) or after a wall-clock limit, and says which in the failure text. A parent that
+dies without a chance to stop it (SIGKILL, the OOM killer) takes the child with it
+(`die_with_parent`), so no orphaned crawl goes on writing after the run lock is released.
 """
 
 from __future__ import annotations
 
+import ctypes
 import json
 import os
+import signal
 import subprocess
 import sys
 import threading
@@ -24,6 +28,10 @@ from typing import Any
 TERMINATE_GRACE_SECONDS = 15.0
 #: After the second SIGTERM (Scrapy's forced stop), how long before SIGKILL.
 FORCE_GRACE_SECONDS = 5.0
+#: In the child's environment: the pid of the run process the crawl must not outlive.
+PARENT_ENV = "LPSE_LEADS_CRAWL_PARENT"
+#: prctl(2) option: the signal the kernel sends when the creating thread's process dies.
+_PR_SET_PDEATHSIG = 1
 
 
 @dataclass(frozen=True)
@@ -87,13 +95,38 @@ def run_crawl(
             stdout=log,
             stderr=subprocess.STDOUT,
             stdin=subprocess.DEVNULL,
-            env={**os.environ, **(env or {}), "LPSE_LEADS_DB": request.db_url},
+            env={
+                **os.environ,
+                **(env or {}),
+                "LPSE_LEADS_DB": request.db_url,
+                PARENT_ENV: str(os.getpid()),
+            },
         )
         failure = _wait(child, timeout_seconds, stop, terminate_grace)
     stats = _read_stats(stats_file)
     if failure is None and child.returncode != 0:
         failure = f"crawl of {request.year} exited with status {child.returncode} (log: {log_file})"
     return CrawlResult(child.returncode, stats, log_file, failure)
+
+
+def die_with_parent(env: Mapping[str, str] = os.environ) -> None:
+    """In a crawl child started by `run_crawl`: be SIGKILLed by the kernel when the run dies.
+
+    Why: the run holds the run lock (flock / advisory lock), which the kernel or PostgreSQL
+    releases the moment the run process dies. A crawl child left running would go on crawling
+    and storing while the next run — now holding the lock — crawls, builds leads and sends
+    digests from a database still being written. The crawl's store survives SIGKILL (batches
+    are transactions, the next crawl resumes), so dying at once is the safe choice. Linux only
+    (`prctl(PR_SET_PDEATHSIG)`); elsewhere, and when not started by `run_crawl`, nothing happens.
+    """
+    parent = env.get(PARENT_ENV, "")
+    if not parent.isdigit() or not sys.platform.startswith("linux"):
+        return
+    libc = ctypes.CDLL(None, use_errno=True)
+    if libc.prctl(_PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0) != 0:
+        return
+    if os.getppid() != int(parent):  # the run died before the request took effect
+        os.kill(os.getpid(), signal.SIGKILL)
 
 
 def _wait(

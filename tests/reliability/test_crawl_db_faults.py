@@ -36,8 +36,15 @@ from tests.reliability.conftest import terminate_connections
 
 pytestmark = [pytest.mark.slow, pytest.mark.postgres]
 
-#: Small batches (many transactions to hit) and short waits between reconnection attempts.
-STORE = ["-s", "LPSE_STORE_BATCH_SIZE=5", "-s", "LPSE_STORE_RETRY_BACKOFF=0.2"]
+#: Small batches (many transactions to hit), short waits between reconnection attempts, and a
+#: crawl paced to last a few seconds (one request per 20 ms), so the killing loop always gets to
+#: run many times, however fast the store and the machine are.
+STORE = [
+    "-s", "LPSE_STORE_BATCH_SIZE=5",
+    "-s", "LPSE_STORE_RETRY_BACKOFF=0.2",
+    "-s", "DOWNLOAD_DELAY=0.02",
+    "-s", "RANDOMIZE_DOWNLOAD_DELAY=False",
+]  # fmt: skip
 
 
 def crawl_in_background(fake: FakeSpse, url: str, tmp_path: Path, *extra: str) -> subprocess.Popen[str]:

@@ -77,8 +77,11 @@ DOWNLOADER_MIDDLEWARES = {
 }
 
 # --- lpse-leads settings (read by the components named) ---------------------------------
-# SpseSpider: rows per DataTables page (docs: 100–500 accepted; 100 as pyproc does).
-LPSE_DT_PAGE_LENGTH = 100
+# SpseSpider: rows per DataTables page. Paging stops at the first short page, so this must not
+# exceed a server-side cap: 300 is the largest cap ever reported (docs/spse-protocol.md §5;
+# 10000 was accepted in 2026). 300 rather than pyproc's 100 halves the daily list calls of the
+# national host (bench/national_day.py: ~11,800 → ~5,900 a day over 600 slugs).
+LPSE_DT_PAGE_LENGTH = 300
 # SpseSpider: which lists to read per site.
 LPSE_LISTS = ["tender", "non_tender", "darurat"]
 # SpseSpider: re-GETs of the listing page when a list call answers HTML instead of JSON.

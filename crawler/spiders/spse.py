@@ -146,7 +146,7 @@ class SpseSpider(scrapy.Spider):
         self, site: str, kind: protocol.ListKind, token: str, start: int, refreshes: int
     ) -> Request:
         listing = protocol.listing_url(site, kind, self.year)
-        length = self.settings.getint("LPSE_DT_PAGE_LENGTH", 100)
+        length = self.settings.getint("LPSE_DT_PAGE_LENGTH", 300)
         return Request(
             protocol.endpoint_url(site, kind, self.year),
             method="POST",
@@ -203,7 +203,7 @@ class SpseSpider(scrapy.Spider):
             seen.add(row["code"])
             new += 1
             yield from self._row(site, kind, row, listing)
-        length = self.settings.getint("LPSE_DT_PAGE_LENGTH", 100)
+        length = self.settings.getint("LPSE_DT_PAGE_LENGTH", 300)
         # recordsTotal is always 2147483647: page until a short page (or one with nothing new).
         if len(rows) >= length and new:
             # A good page resets the refresh budget: it bounds refreshes in a row, not per list.

@@ -255,7 +255,7 @@ def main() -> None:
     parser.add_argument("--scale", type=float, default=1.0, help="multiplies each slug's 100–3,000 packages")
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--concurrency", type=int, default=16)
-    parser.add_argument("--page-length", type=int, default=300, help="LPSE_DT_PAGE_LENGTH of both crawls (the crawler default)")
+    parser.add_argument("--page-length", type=int, default=300, help="LPSE_DT_PAGE_LENGTH, both crawls")
     parser.add_argument("--workdir", type=Path, help="keep the database, stats and logs here")
     args = parser.parse_args()
 

@@ -16,6 +16,7 @@ truth and the received mail with the leads.
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 import os
 import random
@@ -39,7 +40,7 @@ from leads.models import Branch, Lead
 from leads.synthetic import noisy_registry, write_registry_csv
 from lpse_leads.demo import FAST_SETTINGS, _toml_value, awarded, branch_table
 from lpse_leads.lock import try_acquire
-from pipeline.db import make_engine
+from pipeline.db import make_engine, upgrade
 from pipeline.models import Package, Site
 from tests.db.test_crawl_store_e2e import assert_equal_to_truth, construction_truth, export
 from tests.digest.conftest import RecordingHandler, free_port
@@ -49,6 +50,8 @@ YEAR = 2026
 FALLBACK_TO = "kanwil-crash@example.invalid"
 MAIL_FROM = "lpse-leads-crash@example.invalid"
 #: Small store batches, so a kill during the crawl leaves a partly stored crawl behind.
+#: The verdict's figure: messages received again under a Message-ID already received.
+RESENDS = "resends (same Message-ID again)"
 CRASH_SETTINGS = {**FAST_SETTINGS, "LPSE_STORE_BATCH_SIZE": 20, "LPSE_STORE_FLUSH_SECONDS": 0.5}
 
 
@@ -124,6 +127,9 @@ class CrashWorld:
         self.folder = folder
         self.db_url = db_url
         folder.mkdir(parents=True, exist_ok=True)
+        engine = make_engine(db_url)
+        upgrade(engine)  # as an operator does once (`lpse-leads db upgrade`); PostgreSQL requires it
+        engine.dispose()
         from fake_spse import FakeSpse
 
         self.fake = FakeSpse(slugs=slugs, packages=packages, seed=seed, year=YEAR).start()
@@ -183,30 +189,45 @@ fallback_to = "{FALLBACK_TO}"
 
     # --- running and killing ----------------------------------------------------------------
 
-    def start(self, label: str) -> subprocess.Popen[bytes]:
-        """`python -m lpse_leads run --config FILE`, output into files beside the config."""
-        env = {k: v for k, v in os.environ.items() if not k.startswith("LPSE_LEADS_")}
-        out = (self.folder / f"{label}.out").open("wb")
-        return subprocess.Popen(
-            [sys.executable, "-m", "lpse_leads", "run", "--config", str(self.config)],
-            cwd=ROOT,
-            env={**env, "COLUMNS": "200"},
-            stdout=out,
-            stderr=subprocess.STDOUT,
-            stdin=subprocess.DEVNULL,
-        )
+    def command(self, kind: str, day: dt.date | None = None) -> tuple[list[str], dict[str, str]]:
+        """argv and extra environment of `run --config FILE`, or of `digest send --date DAY`."""
+        if kind == "run":
+            return [sys.executable, "-m", "lpse_leads", "run", "--config", str(self.config)], {}
+        assert day is not None
+        argv = [sys.executable, "-m", "lpse_leads", "digest", "send", "--date", day.isoformat()]
+        return [*argv, "--db", self.db_url], {
+            "LPSE_LEADS_SMTP_URL": f"smtp://127.0.0.1:{self.smtp.port}",
+            "LPSE_LEADS_MAIL_FROM": MAIL_FROM,
+            "LPSE_LEADS_FALLBACK_TO": FALLBACK_TO,
+        }
 
-    def clean_run(self, timeout: float = 300) -> RunOutcome:
-        """A run left to finish; its outcome."""
+    def start(self, label: str, kind: str = "run", day: dt.date | None = None) -> subprocess.Popen[bytes]:
+        """The command as a child process (no inherited `LPSE_LEADS_*`), output into `<label>.out`."""
+        argv, extra = self.command(kind, day)
+        env = {k: v for k, v in os.environ.items() if not k.startswith("LPSE_LEADS_")}
+        with (self.folder / f"{label}.out").open("wb") as out:
+            return subprocess.Popen(
+                argv,
+                cwd=ROOT,
+                env={**env, **extra, "COLUMNS": "200"},
+                stdout=out,
+                stderr=subprocess.STDOUT,
+                stdin=subprocess.DEVNULL,
+            )
+
+    def clean_run(self, timeout: float = 300, kind: str = "run", day: dt.date | None = None) -> RunOutcome:
+        """A run (or `digest send` for `day`) left to finish; its outcome."""
         started = time.monotonic()
-        process = self.start(f"run{len(self.outcomes) + 1}-clean")
+        process = self.start(f"{kind}{len(self.outcomes) + 1}-clean", kind, day)
         returncode = process.wait(timeout=timeout)
         outcome = RunOutcome(None, returncode, time.monotonic() - started, killed=False)
         self.outcomes.append(outcome)
         return outcome
 
-    def killed_run(self, point: KillPoint, timeout: float = 300) -> RunOutcome:
-        """A run SIGKILLed at `point` (or finished first); afterwards, is the run lock free?"""
+    def killed_run(
+        self, point: KillPoint, timeout: float = 300, kind: str = "run", day: dt.date | None = None
+    ) -> RunOutcome:
+        """A run (or `digest send`) SIGKILLed at `point` (or finished first); is the run lock free after?"""
         started = time.monotonic()
         self._kill_now.clear()
         mail_seen = [0]
@@ -217,7 +238,7 @@ fallback_to = "{FALLBACK_TO}"
                 os.kill(process.pid, signal.SIGKILL)  # before the server answers 250
                 self._kill_now.set()
 
-        process = self.start(f"run{len(self.outcomes) + 1}-{point.kind}")
+        process = self.start(f"{kind}{len(self.outcomes) + 1}-{point.kind}", kind, day)
         self.handler.on_message = on_message
         crawl_children: set[int] = set()
         try:
@@ -226,7 +247,7 @@ fallback_to = "{FALLBACK_TO}"
             self.handler.on_message = None
         returncode = process.wait(timeout=timeout)
         killed = returncode == -signal.SIGKILL
-        orphans = [pid for pid in crawl_children if alive(pid)]
+        orphans = self._survivors(crawl_children)
         outcome = RunOutcome(point, returncode, time.monotonic() - started, killed, orphans=orphans)
         outcome.lock_free_after = self.lock_is_free()
         self.outcomes.append(outcome)
@@ -258,6 +279,14 @@ fallback_to = "{FALLBACK_TO}"
                 return
             time.sleep(0.01)
 
+    @staticmethod
+    def _survivors(pids: set[int], grace: float = 0.5) -> list[int]:
+        """Crawl children still alive `grace` seconds after their run died (none, if they die with it)."""
+        deadline = time.monotonic() + grace
+        while any(alive(pid) for pid in pids) and time.monotonic() < deadline:
+            time.sleep(0.02)
+        return sorted(pid for pid in pids if alive(pid))
+
     def lock_is_free(self) -> bool:
         """Can a new run take the run lock right now (flock / advisory lock released by the kill)?"""
         for _ in range(50):  # a PostgreSQL backend ends a moment after its client's socket closes
@@ -284,22 +313,25 @@ fallback_to = "{FALLBACK_TO}"
 
 
 def kill_plan(count: int, clean_seconds: float, seed: int) -> list[KillPoint]:
-    """`count` kill points spread over the phases: crawl, after the crawl, mail, and plain delays."""
+    """`count` kill points over the phases, in an order where each can still hit something.
+
+    All runs fall on one digest day, and a run that finishes has sent that day's digests, so
+    the kills that need work left go first: random delays (0..T) and kills inside the crawl,
+    then kills just after the crawl (lead build, digests), then kills at the n-th message.
+    """
     rng = random.Random(seed)
-    kinds = ["crawl", "after_crawl", "mail", "delay"]
-    plan = []
-    for i in range(count):
-        kind = kinds[i % len(kinds)]
-        if kind == "crawl":
-            value = rng.uniform(0.1, max(0.2, clean_seconds * 0.5))
-        elif kind == "after_crawl":
-            value = rng.uniform(0.0, 1.0)
-        elif kind == "mail":
-            value = float(rng.randint(1, 3))
-        else:
-            value = rng.uniform(0.0, clean_seconds)
-        plan.append(KillPoint(kind, value))
-    return plan
+    mail = max(1, count * 3 // 10)
+    after = max(1, count // 5)
+    early = max(0, count - mail - after)
+    plan = [
+        KillPoint("delay", rng.uniform(0.0, clean_seconds))
+        if i % 2
+        else KillPoint("crawl", rng.uniform(0.1, 2.0))
+        for i in range(early)
+    ]
+    plan += [KillPoint("after_crawl", rng.uniform(0.0, 0.3)) for _ in range(after)]
+    plan += [KillPoint("mail", float(rng.randint(1, 2))) for _ in range(mail)]
+    return plan[:count]
 
 
 def _attachment_codes(message: EmailMessage, sheet: str) -> list[tuple[str, str]]:
@@ -380,7 +412,7 @@ class Verdict:
                 "digests": in_digests,
                 "messages received": len(world.handler.messages),
                 "distinct Message-IDs": len(copies),
-                "resends (same Message-ID again)": sum(n - 1 for n in copies.values()),
+                RESENDS: sum(n - 1 for n in copies.values()),
                 "runs killed": sum(1 for o in world.outcomes if o.killed),
             },
         )

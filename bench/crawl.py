@@ -359,7 +359,9 @@ def main(argv: list[str] | None = None) -> int:
         f"pyproc {statistics.median(t.pages_per_s for t in theirs):.0f} pages/s, "
         f"{statistics.median(t.packages_per_s for t in theirs):.1f} pkg/s, "
         f"{statistics.median(t.rss_mb for t in theirs):.0f} MB; "
-        f"ratio (ours/pyproc) pages/s {ratio:.2f}, packages/s {pkg_ratio:.2f}"
+        f"ratio (ours/pyproc) pages/s {ratio:.2f}, packages/s {pkg_ratio:.2f}; requests/pkg "
+        f"{statistics.median(o.requests_per_package for o in ours):.2f} vs "
+        f"{statistics.median(t.requests_per_package for t in theirs):.2f}"
     )
     return 0
 

@@ -1,0 +1,340 @@
+"""Run every benchmark several times, each in its own subprocess, and publish the figures in bench/RESULTS.md.
+
+    .venv/bin/python bench/run_all.py [--runs 3] [--quick] [--only crawl store ...] [--output FILE]
+
+Why one runner: a figure means little without the machine, the load, the date and its spread,
+so every published number goes through here: each benchmark script runs `--runs` times in a
+fresh subprocess (its own interpreter, databases and fake SPSE), its final summary line (and,
+for scripts that print no single line, the lines it prints) is parsed, and RESULTS.md gets
+min / median / max per figure, plus the ratio to a peer run side by side in the same run (our
+crawl vs pyproc at the same concurrency). `--quick` uses smaller sizes (minutes, not an hour)
+and leaves out the lead build at 1 M packages. A benchmark that fails is reported with the tail
+of its output; the others still run.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import os
+import platform
+import re
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+PYTHON = sys.executable
+Figures = dict[str, float]
+_NUMBER = r"([\d,]+(?:\.\d+)?)"
+
+
+def number(text: str) -> float:
+    """`12,345.6` → 12345.6."""
+    return float(text.replace(",", ""))
+
+
+def _search(pattern: str, output: str) -> re.Match[str]:
+    """The pattern's match in the output, or a ValueError naming what was missing."""
+    found = re.search(pattern, output, re.MULTILINE)
+    if found is None:
+        raise ValueError(f"no line matching {pattern!r}")
+    return found
+
+
+# ----- parsers: one per script, output text → figures ----------------------------------------------
+
+
+def parse_crawl(output: str) -> Figures:
+    """bench/crawl.py's SUMMARY line: both clients' pages/s, packages/s, RSS, requests per package."""
+    m = _search(
+        rf"^SUMMARY .*lpse-leads {_NUMBER} pages/s, {_NUMBER} pkg/s, {_NUMBER} MB; "
+        rf"pyproc {_NUMBER} pages/s, {_NUMBER} pkg/s, {_NUMBER} MB; "
+        rf"ratio \(ours/pyproc\) pages/s {_NUMBER}, packages/s {_NUMBER}; "
+        rf"requests/pkg {_NUMBER} vs {_NUMBER}",
+        output,
+    )
+    values = [number(v) for v in m.groups()]
+    names = [
+        "crawl: lpse-leads pages/s",
+        "crawl: lpse-leads construction packages/s",
+        "crawl: lpse-leads peak RSS (MB)",
+        "crawl: pyproc pages/s",
+        "crawl: pyproc construction packages/s",
+        "crawl: pyproc peak RSS (MB)",
+        "crawl: ratio lpse-leads/pyproc pages/s",
+        "crawl: ratio lpse-leads/pyproc packages/s",
+        "crawl: lpse-leads requests per construction package (full)",
+        "crawl: pyproc requests per construction package",
+    ]
+    return dict(zip(names, values, strict=True))
+
+
+def parse_store(output: str) -> Figures:
+    """bench/store.py (no single summary line): its `run N SQLite: … R packages/s` lines."""
+    figures: Figures = {}
+    for name, rate in re.findall(rf"^run \d+ (SQLite|PostgreSQL):.*: {_NUMBER} packages/s$", output, re.M):
+        figures[f"store: {name} packages/s (insert)"] = number(rate)
+    if not figures:
+        raise ValueError("no `run N <database>: … packages/s` line")
+    return figures
+
+
+def parse_national_day(output: str) -> Figures:
+    """bench/national_day.py: its day 0 / day 1 lines and SUMMARY (requests per package, ratio to floor)."""
+    day0 = _search(
+        rf"^day 0: {_NUMBER} requests .*detail pages of {_NUMBER} construction packages\), ratio {_NUMBER}",
+        output,
+    )
+    day1 = _search(rf"^day 1: {_NUMBER} requests .*of {_NUMBER} new \+ {_NUMBER} changed construction "
+                   rf"packages \(of {_NUMBER}\)", output)  # fmt: skip
+    summary = _search(rf"^SUMMARY .*ratio={_NUMBER} hours_at_1rps={_NUMBER}", output)
+    requests0, construction0, ratio0 = (number(v) for v in day0.groups())
+    requests1, new1, changed1, construction1 = (number(v) for v in day1.groups())
+    return {
+        "requests per construction package, full crawl (day 0)": requests0 / construction0,
+        "day 0 requests / floor": ratio0,
+        "requests per construction package, incremental (day 1, all packages)": requests1 / construction1,
+        "requests per new or changed package, incremental (day 1)": requests1 / max(1, new1 + changed1),
+        "day 1 requests / floor (goal ≤ 1.2)": number(summary.group(1)),
+    }
+
+
+def parse_leads(output: str) -> Figures:
+    """bench/leads.py's SUMMARY line: build times and peak RSS per database and size, precision/recall."""
+    figures: Figures = {}
+    pattern = (
+        rf"(sqlite|postgresql) {_NUMBER}: first {_NUMBER} s/{_NUMBER} MB, "
+        rf"no-change {_NUMBER} s/{_NUMBER} MB, next day {_NUMBER} s/{_NUMBER} MB, "
+        rf"1% changed {_NUMBER} s/{_NUMBER} MB, P {_NUMBER} R {_NUMBER}"
+    )
+    summary = _search(r"^SUMMARY .*$", output).group(0)
+    for found in re.finditer(pattern, summary):
+        db, size, first, rss, again, _, day, _, some, _, precision, recall = found.groups()
+        label = f"leads build {int(number(size)):,} packages, {'SQLite' if db == 'sqlite' else 'PostgreSQL'}"
+        figures[f"{label}: first build (s)"] = number(first)
+        figures[f"{label}: first build peak RSS (MB)"] = number(rss)
+        figures[f"{label}: no-change build (s)"] = number(again)
+        figures[f"{label}: next-day build (s)"] = number(day)
+        figures[f"{label}: build after 1% changed (s)"] = number(some)
+        figures[f"{label}: matching precision"] = number(precision)
+        figures[f"{label}: matching recall"] = number(recall)
+    if not figures:
+        raise ValueError("SUMMARY line without a database part")
+    return figures
+
+
+def parse_crash(output: str) -> Figures:
+    """bench/crash.py's SUMMARY line: kills, leads, messages, resends, problems (0 = the check passed)."""
+    m = _search(
+        r"^SUMMARY kills=(\d+) killed=(\d+) packages=(\d+) leads=(\d+) leads_out=(\d+) messages=(\d+) "
+        r"resends=(\d+) problems=(\d+) (OK|NOT OK)$",
+        output,
+    )
+    kills, killed, _packages, _leads, out, messages, resends, problems = (float(v) for v in m.groups()[:8])
+    return {
+        "crash: runs SIGKILLed (of kills planned)": killed,
+        "crash: kills planned": kills,
+        "crash: leads that had to go out": out,
+        "crash: messages received": messages,
+        "crash: resends under the same Message-ID": resends,
+        "crash: problems found (0 = database equals truth, one digest per lead)": problems,
+    }
+
+
+# ----- the benchmarks ------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Bench:
+    """One benchmark invocation: script and arguments, parser, and how often it runs."""
+
+    name: str
+    args: list[str]
+    parse: Callable[[str], Figures]
+    runs: int | None = None  # None: --runs
+    timeout: float = 3600
+    note: str = ""
+
+
+def benches(quick: bool, workdir: Path) -> list[Bench]:
+    """The benchmarks at quick or full size."""
+    crawl_packages = "500" if quick else "2000"
+    national = ["--slugs", "10", "--scale", "0.2"] if quick else ["--slugs", "40", "--scale", "0.5"]
+    crash = ["--kills", "4", "--slugs", "3", "--packages", "50"] if quick else ["--kills", "10"]
+    found = [
+        Bench("crawl", ["bench/crawl.py", "--packages", crawl_packages, "--concurrency", "8", "--runs", "1"],
+              parse_crawl, note=f"1 slug, {crawl_packages} packages, concurrency 8, both clients per run"),
+        Bench("store", ["bench/store.py", "--packages", "20000" if quick else "100000", "--runs", "1"],
+              parse_store, note=f"{'20,000' if quick else '100,000'} packages, batches of 500, fresh DB"),
+        Bench("national_day", ["bench/national_day.py", *national, "--workdir", str(workdir / "national")],
+              parse_national_day, note="slugs of 100–3,000 packages × scale; day 0 full, day 1 incremental"),
+        Bench("leads", ["bench/leads.py", "--sizes", "100000"], parse_leads,
+              note="100,000 packages × 20,000 registrations, SQLite and PostgreSQL"),
+        Bench("crash", ["bench/crash.py", *crash], parse_crash, note=" ".join(crash)),
+    ]  # fmt: skip
+    if not quick:
+        found.append(Bench("leads_1m", ["bench/leads.py", "--sizes", "1000000"], parse_leads, runs=1,
+                           timeout=4 * 3600,
+                           note="1,000,000 packages × 200,000 registrations; one run (minutes)"))  # fmt: skip
+    return found
+
+
+@dataclass
+class Outcome:
+    """Every run of one benchmark: figures per run, seconds, failures."""
+
+    bench: Bench
+    runs: list[Figures] = field(default_factory=list)
+    seconds: list[float] = field(default_factory=list)
+    failures: list[str] = field(default_factory=list)
+
+
+def run_bench(bench: Bench, runs: int, workdir: Path) -> Outcome:
+    """Run one benchmark `runs` times, each in a subprocess; parse each output."""
+    outcome = Outcome(bench)
+    for i in range(1, runs + 1):
+        shutil.rmtree(workdir / "national", ignore_errors=True)  # national_day.py wants a fresh folder
+        started = time.monotonic()
+        print(f"[{bench.name} {i}/{runs}] {' '.join(bench.args)}", flush=True)
+        try:
+            done = subprocess.run([PYTHON, *bench.args], cwd=ROOT, capture_output=True, text=True,
+                                  timeout=bench.timeout)  # fmt: skip
+        except subprocess.TimeoutExpired:
+            outcome.failures.append(f"run {i}: no result within {bench.timeout:.0f} s")
+            continue
+        outcome.seconds.append(time.monotonic() - started)
+        try:
+            outcome.runs.append(bench.parse(done.stdout))
+        except ValueError as exc:
+            tail = (done.stdout + done.stderr)[-1500:]
+            outcome.failures.append(f"run {i}: exit status {done.returncode}, {exc}; output ends:\n{tail}")
+            continue
+        summary = [line for line in done.stdout.splitlines() if line.startswith("SUMMARY")]
+        print(f"    {summary[-1] if summary else 'parsed'} ({outcome.seconds[-1]:.0f} s)", flush=True)
+    return outcome
+
+
+# ----- the machine and the report ------------------------------------------------------------------
+
+
+def _first(path: str, prefix: str) -> str:
+    """The value of the first `prefix…: value` / `prefix=value` line of a file, or '?'."""
+    try:
+        with open(path, encoding="utf-8") as handle:
+            for line in handle:
+                if line.startswith(prefix):
+                    return re.split(r"[:=]", line, maxsplit=1)[1].strip().strip('"')
+    except OSError:
+        pass
+    return "?"
+
+
+def machine() -> dict[str, str]:
+    """nproc, CPU model, RAM, OS, Python, load average now."""
+    mem_kb = _first("/proc/meminfo", "MemTotal").split()[0]
+    ram = f"{int(mem_kb) / 1024 / 1024:.1f} GiB" if mem_kb.isdigit() else "?"
+    return {
+        "CPUs (nproc)": str(os.cpu_count()),
+        "CPU model": _first("/proc/cpuinfo", "model name"),
+        "RAM": ram,
+        "OS": f"{_first('/etc/os-release', 'PRETTY_NAME')}, Linux {platform.release()}",
+        "Python": platform.python_version(),
+        "load average (1/5/15 min)": " / ".join(f"{v:.2f}" for v in os.getloadavg()),
+    }
+
+
+def _fmt(value: float) -> str:
+    """A figure with sensible digits (counts as whole numbers)."""
+    if value.is_integer():
+        return f"{int(value):,}"
+    if abs(value) >= 100:
+        return f"{value:,.0f}"
+    if abs(value) >= 10:
+        return f"{value:.1f}"
+    return f"{value:.3f}" if abs(value) < 1 else f"{value:.2f}"
+
+
+def spread(values: list[float]) -> tuple[str, str, str]:
+    """min, median, max as text."""
+    return _fmt(min(values)), _fmt(statistics.median(values)), _fmt(max(values))
+
+
+def report(
+    outcomes: list[Outcome],
+    info: dict[str, str],
+    args: argparse.Namespace,
+    started: dt.datetime,
+    workdir: Path,
+) -> str:
+    """RESULTS.md: the machine, the date, and min/median/max per figure."""
+    load_at_start = float(info["load average (1/5/15 min)"].split(" / ")[0])
+    shared = load_at_start >= 0.5 * (os.cpu_count() or 1)
+    lines = [
+        "# Benchmark results",
+        "",
+        f"Written by `bench/run_all.py{' --quick' if args.quick else ''} --runs {args.runs}` on "
+        f"{started:%Y-%m-%d %H:%M} UTC (finished {dt.datetime.now(dt.UTC):%H:%M} UTC). Each benchmark ran "
+        f"in its own subprocess, {args.runs} time(s) unless noted; figures: min / median / max of the runs.",
+        "",
+    ]
+    if args.quick:
+        lines += ["**A quick run**: smaller sizes than the goals are stated for, and no lead build at 1 M "
+                  "packages; run `make bench` (or `bench/run_all.py`) for the full sizes.", ""]  # fmt: skip
+    if shared:
+        lines += [f"**The machine was shared**: load average {load_at_start:.2f} before the first benchmark, "
+                  f"on {os.cpu_count()} CPUs (other engineers' test runs): absolute speeds are low, noisy; "
+                  "ratios of clients run side by side are steadier.", ""]  # fmt: skip
+    lines += ["## Machine", "", "| | |", "|---|---|"]
+    lines += [
+        f"| {k} (at start) | {v} |" if k.startswith("load") else f"| {k} | {v} |" for k, v in info.items()
+    ]
+    lines += [f"| load average at the end | {' / '.join(f'{v:.2f}' for v in os.getloadavg())} |", ""]
+    for outcome in outcomes:
+        bench = outcome.bench
+        shown = " ".join(bench.args).replace(str(workdir), "<tmp>")
+        lines += [f"## {bench.name}", "", f"`{shown}` — {bench.note}.", ""]
+        if outcome.runs:
+            names = list(dict.fromkeys(name for run in outcome.runs for name in run))
+            lines += ["| figure | min | median | max | runs |", "|---|---:|---:|---:|---:|"]
+            for name in names:
+                values = [run[name] for run in outcome.runs if name in run]
+                low, middle, high = spread(values)
+                lines.append(f"| {name} | {low} | {middle} | {high} | {len(values)} |")
+            lines += ["", f"Wall time per run: {' / '.join(spread(outcome.seconds))} s.", ""]
+        for failure in outcome.failures:
+            lines += ["**Failed:**", "", "```", failure, "```", ""]
+    return "\n".join(lines)
+
+
+def main() -> int:
+    """Run the benchmarks, print progress, write RESULTS.md."""
+    parser = argparse.ArgumentParser(description=__doc__.split("\n", 1)[0])
+    parser.add_argument("--runs", type=int, default=3, help="runs per benchmark (default 3)")
+    parser.add_argument("--quick", action="store_true", help="smaller sizes; no lead build at 1 M")
+    parser.add_argument("--only", nargs="+", metavar="NAME", help="only these benchmarks")
+    parser.add_argument("--output", type=Path, default=ROOT / "bench" / "RESULTS.md")
+    args = parser.parse_args()
+    started = dt.datetime.now(dt.UTC)
+    info = machine()
+    outcomes = []
+    with tempfile.TemporaryDirectory(prefix="run-all-") as tmp:
+        workdir = Path(tmp)
+        for bench in benches(args.quick, workdir):
+            if args.only and bench.name not in args.only:
+                continue
+            outcomes.append(run_bench(bench, bench.runs or args.runs, workdir))
+        text = report(outcomes, info, args, started, workdir)
+    args.output.write_text(text + "\n", encoding="utf-8")
+    print(f"wrote {args.output}")
+    return 1 if any(o.failures for o in outcomes) else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

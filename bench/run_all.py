@@ -258,7 +258,7 @@ def _fmt(value: float) -> str:
         return f"{value:,.0f}"
     if abs(value) >= 10:
         return f"{value:.1f}"
-    return f"{value:.3f}" if abs(value) < 1 else f"{value:.2f}"
+    return f"{value:.4g}" if abs(value) < 1 else f"{value:.2f}"
 
 
 def spread(values: list[float]) -> tuple[str, str, str]:

@@ -313,7 +313,10 @@ class Handler(BaseHTTPRequestHandler):
         headers: dict[str, str] | None = None,
         truncate: Decision | None = None,
     ) -> None:
-        """Write the answer (cut short for a truncation fault) and record it."""
+        """Record the answer, then write it (cut short for a truncation fault).
+
+        Recorded first, so a client that has read the answer always finds it in the stats."""
+        self.server.stats.record(method, self.path, response.kind, response.status, fault)
         data = response.body.encode("utf-8")
         cut = data[: max(1, len(data) // 3)] if truncate else data
         self.send_response(response.status)
@@ -329,7 +332,6 @@ class Handler(BaseHTTPRequestHandler):
         if method != "HEAD":
             with contextlib.suppress(OSError):
                 self.wfile.write(cut)
-        self.server.stats.record(method, self.path, response.kind, response.status, fault)
 
     def _reset(self) -> None:
         """Drop the connection without a response (RST where the OS allows)."""

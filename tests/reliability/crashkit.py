@@ -28,6 +28,7 @@ import time
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from email.message import EmailMessage
+from itertools import zip_longest
 from pathlib import Path
 from typing import Any
 
@@ -316,21 +317,26 @@ def kill_plan(count: int, clean_seconds: float, seed: int) -> list[KillPoint]:
     """`count` kill points over the phases, in an order where each can still hit something.
 
     All runs fall on one digest day, and a run that finishes has sent that day's digests, so
-    the kills that need work left go first: random delays (0..T) and kills inside the crawl,
-    then kills just after the crawl (lead build, digests), then kills at the n-th message.
+    the kills that need work left go first: random delays (0..0.8 T; later runs are shorter than
+    the measured first one) and kills inside the crawl; then a kill at the first message (the
+    next run must resend it); then kills just after the crawl (lead build, digests) alternating
+    with kills at the first or second message of a run.
     """
     rng = random.Random(seed)
     mail = max(1, count * 3 // 10)
     after = max(1, count // 5)
     early = max(0, count - mail - after)
     plan = [
-        KillPoint("delay", rng.uniform(0.0, clean_seconds))
+        KillPoint("delay", rng.uniform(0.0, 0.8 * clean_seconds))
         if i % 2
         else KillPoint("crawl", rng.uniform(0.1, 2.0))
         for i in range(early)
     ]
-    plan += [KillPoint("after_crawl", rng.uniform(0.0, 0.3)) for _ in range(after)]
-    plan += [KillPoint("mail", float(rng.randint(1, 2))) for _ in range(mail)]
+    plan.append(KillPoint("mail", 1))
+    afters = [KillPoint("after_crawl", rng.uniform(0.0, 0.3)) for _ in range(after)]
+    mails = [KillPoint("mail", float(rng.randint(1, 2))) for _ in range(mail - 1)]
+    for pair in zip_longest(afters, mails):
+        plan += [point for point in pair if point is not None]
     return plan[:count]
 
 

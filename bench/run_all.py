@@ -314,11 +314,16 @@ def report(
         lines += ["**A quick run**: smaller sizes than the goals are stated for, and no lead build at 1 M "
                   "packages; run `make bench` (or `bench/run_all.py`) for the full sizes.", ""]  # fmt: skip
     if shared:
-        lines += [f"**The machine was shared** with other engineers' test runs: pytest processes were "
-                  f"running before {len(busy)} of {len(SAMPLES)} benchmark runs; load average "
-                  f"{load_at_start:.2f} at the start, up to {peak:.2f} between runs, "
-                  f"on {os.cpu_count()} CPUs. Absolute speeds are low and noisy; ratios of clients run "
-                  "side by side are steadier.", ""]  # fmt: skip
+        seen = f"pytest processes were running before {len(busy)} of {len(SAMPLES)} benchmark runs; "
+        lines += [f"**The machine was shared** with other work (other engineers' test runs): "
+                  f"{seen if busy else ''}load average {load_at_start:.2f} at the start, "
+                  f"up to {peak:.2f} between runs, on {os.cpu_count()} CPUs. Absolute speeds are low "
+                  "and noisy; ratios of clients run side by side are steadier.", ""]  # fmt: skip
+    else:
+        lines += [f"No other test runs were seen (pytest processes looked for before each of the "
+                  f"{len(SAMPLES)} benchmark runs); load average {load_at_start:.2f} at the start, up to "
+                  f"{peak:.2f} between runs (the benchmarks' own processes included), on {os.cpu_count()} "
+                  "CPUs.", ""]  # fmt: skip
     lines += ["## Machine", "", "| | |", "|---|---|"]
     lines += [
         f"| {k} (at start) | {v} |" if k.startswith("load") else f"| {k} | {v} |" for k, v in info.items()

@@ -34,7 +34,10 @@ class Bulk:
         cursor = self.raw.cursor()
         try:
             cursor.execute(self.sql(sql), tuple(params))
-            return [tuple(r) for r in cursor.fetchall()]
+            found = cursor.fetchall()
+            if found and type(found[0]) is not tuple:  # sqlite3 and psycopg give tuples already
+                return [tuple(r) for r in found]
+            return found
         finally:
             cursor.close()
 

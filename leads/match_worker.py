@@ -10,6 +10,7 @@ where ``fork`` does not exist, the same interface matches in this process.
 from __future__ import annotations
 
 import datetime as dt
+import marshal
 import multiprocessing
 import os
 import queue
@@ -95,10 +96,10 @@ def _serve(held: list[Sequence[tuple]], inbox: Any, outbox: Any) -> None:
     index = RegistryIndex(_registrations(held.pop()))
     found: list[Found] = []
     while True:
-        wires = inbox.get()
-        if wires is None:
+        sent = inbox.get()
+        if sent is None:
             break
-        found.extend(_match(index, wires))
+        found.extend(_match(index, marshal.loads(sent)))
     outbox.send(found)
     outbox.close()
 
@@ -118,10 +119,15 @@ class _Worker:
         held.clear()  # the forked worker has its own copy of the rows; this process keeps only ids
 
     def feed(self, packages: Sequence[Wire]) -> None:
-        """Queue a slice (waits while the worker is ``QUEUE_SLICES`` behind)."""
-        self._put(list(packages))
+        """Queue a slice (waits while the worker is ``QUEUE_SLICES`` behind).
 
-    def _put(self, item: list[Wire] | None) -> None:
+        ``Wire`` tuples hold only ints, floats, strings and None, which ``marshal`` writes several
+        times faster than pickle; the queue then pickles one bytes object. The writing happens in
+        this process, the busier of the two.
+        """
+        self._put(marshal.dumps(list(packages)))
+
+    def _put(self, item: bytes | None) -> None:
         """Queue ``item``, failing (not hanging) when the worker has died."""
         while True:
             try:

@@ -72,7 +72,9 @@ def tokens(text: str | None) -> list[str]:
     if not text:
         return []
     upper = _ascii_upper(text)
-    if "." in upper:
+    # ``search`` first: most dotted names ("PT. KARYA") have no dotted run, and ``sub`` with a
+    # template costs a Python-level call per name even when nothing matches.
+    if "." in upper and _DOTTED_LETTER.search(upper):
         upper = _DOTTED_LETTER.sub(r"\1", upper)  # P.T. → PT.
     return upper.translate(_PUNCTUATION).split()
 

@@ -58,7 +58,11 @@ def resolve_db_url(args: argparse.Namespace) -> str:
 
 def open_database(args: argparse.Namespace, *, migrate: bool = True, immediate: bool = True) -> Engine:
     """An engine on the command's database with a current schema (UserError when that is not possible)."""
-    url = resolve_db_url(args)
+    return open_database_url(resolve_db_url(args), migrate=migrate, immediate=immediate)
+
+
+def open_database_url(url: str, *, migrate: bool = True, immediate: bool = True) -> Engine:
+    """An engine on ``url`` with a current schema; every failure is one UserError, password hidden."""
     try:
         engine = make_engine(url, immediate=immediate)
     except Exception as exc:
@@ -69,5 +73,5 @@ def open_database(args: argparse.Namespace, *, migrate: bool = True, immediate: 
         except SchemaNotCurrent as exc:
             raise UserError(str(exc)) from exc
         except OperationalError as exc:
-            raise UserError(f"cannot reach database {engine.url!r}: {exc.orig}") from exc
+            raise UserError(f"cannot reach database {redact_url(url)!r}: {exc.orig}") from exc
     return engine

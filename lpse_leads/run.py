@@ -22,14 +22,12 @@ from typing import Any
 from rich.console import Console
 from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 from rich.table import Table
-from sqlalchemy import Engine
-from sqlalchemy.exc import OperationalError
 
 from domain.dates import JAKARTA
 from lpse_leads.config import AppConfig
 from lpse_leads.crawl_process import CrawlRequest, run_crawl
+from lpse_leads.dbopt import open_database_url
 from lpse_leads.errors import UserError
-from pipeline.db import SchemaNotCurrent, ensure_schema, make_engine
 from pipeline.runs import finish_run, redact_url, start_run
 
 log = logging.getLogger(__name__)
@@ -154,18 +152,6 @@ class StepDisplay:
             log.info("%s: %s", title, "failed" if failed else ", ".join(notes) or "done")
 
 
-def open_engine(db_url: str) -> Engine:
-    """The run's database with a current schema, or one clear UserError."""
-    try:
-        engine = make_engine(db_url)
-        ensure_schema(engine)
-    except SchemaNotCurrent as exc:
-        raise UserError(str(exc)) from None
-    except OperationalError as exc:
-        raise UserError(f"cannot open database {redact_url(db_url)}: {exc.orig}") from None
-    return engine
-
-
 def crawl_years(config: AppConfig) -> tuple[int, ...]:
     """The configured fiscal years, else this year in Asia/Jakarta."""
     return config.crawl.years or (dt.datetime.now(JAKARTA).year,)
@@ -183,7 +169,7 @@ def run_once(
         raise UserError("no SPSE sites to crawl: set crawl.sites in the configuration or pass --site URL")
     stop = stop or threading.Event()
     today = today or dt.datetime.now(JAKARTA).date()
-    engine = open_engine(config.db_url)
+    engine = open_database_url(config.db_url)
     summary = RunSummary(
         started_at=dt.datetime.now(dt.UTC),
         sites=config.crawl.sites,

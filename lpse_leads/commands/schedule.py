@@ -68,13 +68,13 @@ def reimport_job(config: AppConfig) -> Job:
 def run(args: argparse.Namespace) -> int:
     """Check the configuration and the database, then serve until stopped."""
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
-    from lpse_leads.run import open_engine
+    from lpse_leads.dbopt import open_database_url
     from lpse_leads.scheduler import serve
 
     config = load_config(args.config, overrides={"data.database_url": args.db})
     if not config.crawl.sites:
         raise UserError("no SPSE sites to crawl: set crawl.sites in the configuration")
-    open_engine(config.db_url).dispose()
+    open_database_url(config.db_url).dispose()
     for label, value in config.describe().items():
         log.info("%s: %s", label, value)
     reimport = reimport_job(config) if config.schedule.registry_reimport else None

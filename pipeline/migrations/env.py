@@ -10,9 +10,15 @@ from __future__ import annotations
 from alembic import context
 from sqlalchemy import Connection, pool
 
+import digest.models
+import leads.models
 import pipeline.models as models
 from pipeline.db import make_engine
 
+# One database, one migration history: the leads and digest rooms keep their tables on the
+# pipeline's Base, so this environment (tooling, never imported at run time by `pipeline`)
+# loads every room's models; otherwise autogenerate would propose dropping their tables.
+_ALL_MODELS = (models, leads.models, digest.models)
 config = context.config
 target_metadata = models.Base.metadata
 

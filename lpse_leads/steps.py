@@ -17,17 +17,12 @@ from sqlalchemy import func, select
 from digest.send import DEFAULT_FROM
 from digest.send import send_digests as send_lead_digests
 from digest.settings import MailSettings
-from leads.branches_file import BranchesFileError, read_branches
-from leads.branches_store import import_branches
 from leads.build import build_leads as build_lead_rows
 from leads.models import OPEN_STATUSES, Lead
-from leads.registry_file import RegistryFileError, read_registry
-from leads.registry_store import import_registrations
-from lpse_leads.commands.registry import problems_error
 from lpse_leads.config import AppConfig
 from lpse_leads.errors import UserError
+from lpse_leads.reference_files import import_branches_file, import_registry_file
 from pipeline.db import make_engine, session_factory
-from pipeline.writer import utcnow
 
 if TYPE_CHECKING:
     from lpse_leads.run import RunSummary
@@ -37,18 +32,13 @@ Note = Callable[[str], None]
 
 def import_reference(config: AppConfig, note: Note) -> None:
     """Import the configured branch table and registry export (each all-or-nothing)."""
-    engine = make_engine(config.db_url)
-    try:
-        if config.leads.branches_file:
-            try:
-                branches = read_branches(config.leads.branches_file)
-            except BranchesFileError as exc:
-                raise problems_error(exc) from None
-            with session_factory(engine).begin() as session:
-                import_branches(session, branches, utcnow())
-            note(f"{len(branches)} branches")
-    finally:
-        engine.dispose()
+    if config.leads.branches_file:
+        engine = make_engine(config.db_url)
+        try:
+            count, _ = import_branches_file(engine, config.leads.branches_file)
+        finally:
+            engine.dispose()
+        note(f"{count} branches")
     if config.leads.registry_file:
         note(f"{import_registry(config)} registrations")
 
@@ -57,17 +47,12 @@ def import_registry(config: AppConfig) -> int:
     """Import `leads.registry_file` (the scheduler's re-import job calls this alone); returns rows read."""
     if not config.leads.registry_file:
         return 0
-    try:
-        rows = read_registry(config.leads.registry_file)
-    except RegistryFileError as exc:
-        raise problems_error(exc) from None
     engine = make_engine(config.db_url)
     try:
-        with session_factory(engine).begin() as session:
-            import_registrations(session, rows, utcnow())
+        count, _ = import_registry_file(engine, config.leads.registry_file)
     finally:
         engine.dispose()
-    return len(rows)
+    return count
 
 
 def queue_name(route: str, branch_code: str | None, kanwil: str | None, province: str | None) -> str:

@@ -14,13 +14,11 @@ from rich.console import Console
 from rich.table import Table
 from sqlalchemy import case, func, select
 
-from leads.branches_file import BranchesFileError, read_branches
-from leads.branches_store import import_branches, list_branches
+from leads.branches_store import list_branches
 from leads.models import OPEN_STATUSES, Lead
-from lpse_leads.commands.registry import problems_error
 from lpse_leads.dbopt import add_db_argument, open_database
+from lpse_leads.reference_files import import_branches_file
 from pipeline.db import session_factory
-from pipeline.writer import utcnow
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -41,18 +39,13 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 def run_import(args: argparse.Namespace) -> int:
     """Validate the file, then make the stored table equal to it."""
-    try:
-        rows = read_branches(args.file)
-    except BranchesFileError as exc:
-        raise problems_error(exc) from None
     engine = open_database(args)
     try:
-        with session_factory(engine).begin() as session:
-            s = import_branches(session, rows, utcnow())
+        count, s = import_branches_file(engine, args.file)
     finally:
         engine.dispose()
     print(
-        f"branches {args.file}: {len(rows)} branches ({s.inserted} new, {s.updated} updated, "
+        f"branches {args.file}: {count} branches ({s.inserted} new, {s.updated} updated, "
         f"{s.removed} removed, {s.unchanged} unchanged), {s.kabkota} kab/kota. "
         "Run `lpse-leads leads build` to re-route leads."
     )

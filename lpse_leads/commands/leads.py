@@ -24,9 +24,9 @@ from leads.lead_row import LEAD_COLUMNS, LeadRow
 from leads.lifecycle import LeadNotFound, find_lead, mark_lead
 from leads.listing import STATUS_CHOICES, lead_rows
 from leads.models import STATUSES
-from lpse_leads.commands.registry import problems_error
 from lpse_leads.dbopt import add_db_argument, open_database
 from lpse_leads.errors import UserError
+from lpse_leads.reference_files import problems_error
 from pipeline.db import session_factory
 from pipeline.writer import utcnow
 

@@ -11,12 +11,9 @@ import argparse
 import json
 from pathlib import Path
 
-from leads.registry_file import RegistryFileError, read_registry
-from leads.registry_store import import_registrations
 from lpse_leads.dbopt import add_db_argument, open_database
 from lpse_leads.errors import UserError
-from pipeline.db import session_factory
-from pipeline.writer import utcnow
+from lpse_leads.reference_files import import_registry_file
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -50,27 +47,16 @@ def parse_mapping(text: str | None) -> dict[str, str] | None:
     return mapping
 
 
-def problems_error(exc: RegistryFileError) -> UserError:
-    """One user error listing every problem of a file, one per line."""
-    lines = "\n".join(f"  row {row}: {reason}" for row, reason in exc.problems)
-    return UserError(f"{exc.path}: {len(exc.problems)} problem(s), nothing imported:\n{lines}")
-
-
 def run_import(args: argparse.Namespace) -> int:
     """Validate the whole file, then upsert it in one transaction."""
     mapping = parse_mapping(args.mapping)
-    try:
-        rows = read_registry(args.file, mapping)
-    except RegistryFileError as exc:
-        raise problems_error(exc) from None
     engine = open_database(args)
     try:
-        with session_factory(engine).begin() as session:
-            summary = import_registrations(session, rows, utcnow())
+        count, summary = import_registry_file(engine, args.file, mapping)
     finally:
         engine.dispose()
     print(
-        f"registry {args.file}: {len(rows)} rows; {summary.inserted} new, {summary.updated} updated, "
+        f"registry {args.file}: {count} rows; {summary.inserted} new, {summary.updated} updated, "
         f"{summary.unchanged} unchanged. Run `lpse-leads leads build` to update the lead list."
     )
     return 0

@@ -39,13 +39,14 @@ from sqlalchemy.engine import make_url
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from dbschema import upgrade
 from domain.regions import region_index
 from leads.branches_file import read_branches, starter_table
 from leads.branches_store import import_branches
 from leads.models import Registration, RegistryMatch
 from leads.registry_store import import_registrations
 from leads.synthetic import SITES, make_packages, noisy_registry
-from pipeline.db import make_engine, normalise_url, session_factory, upgrade
+from pipeline.db import make_engine, normalise_url, session_factory
 from pipeline.models import Package, PackageLocation, PackageStage, PackageWinner, Site
 
 PG_SERVER = os.environ.get("LPSE_LEADS_TEST_PG", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres")

@@ -30,7 +30,8 @@ from sqlalchemy.engine import make_url
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from pipeline.db import make_engine, normalise_url, upgrade
+from dbschema import upgrade
+from pipeline.db import make_engine, normalise_url
 from pipeline.writer import PackageWriter
 
 PG_SERVER = os.environ.get("LPSE_LEADS_TEST_PG", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres")

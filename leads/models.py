@@ -1,8 +1,9 @@
 """The leads room's tables: the registry, the branch table, leads with their history, and matches.
 
-They sit on the pipeline's ``Base`` (same naming convention, same migrations folder) but are created
-by their own Alembic migration. The ``lead_list`` view (exactly ``LEAD_COLUMNS``) is created by that
-migration too; ``LEAD_LIST`` below only describes it for typed reads. Explained in docs/schema.md.
+They sit on the pipeline's ``Base`` (same naming convention, the one migration history in
+`dbschema/`) but are created by their own Alembic migration. The ``lead_list`` view (exactly
+``LEAD_COLUMNS``) is created by that migration too; ``LEAD_LIST`` below only describes it for
+typed reads. Explained in docs/schema.md.
 """
 
 from __future__ import annotations

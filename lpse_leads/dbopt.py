@@ -15,8 +15,9 @@ from pathlib import Path
 from sqlalchemy import Engine
 from sqlalchemy.exc import ArgumentError, OperationalError
 
+from dbschema import SchemaNotCurrent, ensure_schema
 from lpse_leads.errors import UserError
-from pipeline.db import SchemaNotCurrent, ensure_schema, make_engine, normalise_url
+from pipeline.db import make_engine, normalise_url
 from pipeline.runs import redact_url
 
 DB_ENV = "LPSE_LEADS_DB"

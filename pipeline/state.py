@@ -12,7 +12,8 @@ from typing import Any
 
 from sqlalchemy import select
 
-from pipeline.db import ensure_schema, make_engine
+from dbschema import ensure_schema
+from pipeline.db import make_engine
 from pipeline.models import Package, Site
 
 #: The Scrapy setting holding the database URL (the crawl command sets it from `--db`).

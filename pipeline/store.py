@@ -27,7 +27,8 @@ from sqlalchemy.engine import make_url
 from twisted.internet import task
 
 from crawler.items import ListSeenItem, PackageItem, package_record
-from pipeline.db import SchemaNotCurrent, ensure_schema, make_engine
+from dbschema import SchemaNotCurrent, ensure_schema
+from pipeline.db import make_engine
 from pipeline.retry import DatabaseUnavailable, retry_on_disconnect
 from pipeline.runs import finish_run, start_run
 from pipeline.state import DB_SETTING

@@ -12,8 +12,8 @@ from typing import Any
 
 from sqlalchemy import Engine, func, inspect, select, table
 
+from dbschema import current_revision, head_revision, upgrade
 from lpse_leads.dbopt import add_db_argument, open_database
-from pipeline.db import current_revision, head_revision, upgrade
 from pipeline.models import CrawlRun, Package, Site
 
 

@@ -8,7 +8,8 @@ from typing import Any
 
 import pytest
 
-from pipeline.db import make_engine, upgrade
+from dbschema import upgrade
+from pipeline.db import make_engine
 
 SITE = "http://127.0.0.1:8081/kemkes"
 

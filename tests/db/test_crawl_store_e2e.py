@@ -23,9 +23,10 @@ import pytest
 from sqlalchemy import func, select
 
 from crawler.parsers import is_construction
+from dbschema import upgrade
 from domain.jsonio import loads_record
 from fake_spse import FakeSpse
-from pipeline.db import make_engine, upgrade
+from pipeline.db import make_engine
 from pipeline.models import Package, PackageChange, Site
 from pipeline.record import TRACKED_FIELDS
 

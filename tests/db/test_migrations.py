@@ -5,8 +5,9 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import inspect
 
+from dbschema import SchemaNotCurrent, current_revision, ensure_schema, head_revision, upgrade
 from lpse_leads.errors import UserError
-from pipeline.db import SchemaNotCurrent, current_revision, ensure_schema, head_revision, make_engine, upgrade
+from pipeline.db import make_engine
 from pipeline.models import Base
 
 

@@ -11,7 +11,8 @@ from alembic.migration import MigrationContext
 
 import digest.models  # noqa: F401  (registers its tables on the shared Base)
 import leads.models  # noqa: F401
-from pipeline.db import make_engine, upgrade
+from dbschema import upgrade
+from pipeline.db import make_engine
 from pipeline.models import Base
 
 

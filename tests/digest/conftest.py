@@ -22,12 +22,13 @@ from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.x509.oid import NameOID
 from sqlalchemy import Engine, select
 
+from dbschema import upgrade
 from leads.branches_file import read_branches, starter_table
 from leads.branches_store import import_branches
 from leads.build import build_leads
 from leads.lead_row import LeadRow
 from leads.models import Lead
-from pipeline.db import make_engine, session_factory, upgrade
+from pipeline.db import make_engine, session_factory
 from tests.leads.conftest import NOW, package, write_packages
 
 BASE_LEAD = LeadRow(

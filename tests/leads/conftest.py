@@ -9,7 +9,8 @@ from decimal import Decimal
 import pytest
 from sqlalchemy import Engine
 
-from pipeline.db import make_engine, session_factory, upgrade
+from dbschema import upgrade
+from pipeline.db import make_engine, session_factory
 from pipeline.writer import PackageWriter
 
 NOW = dt.datetime(2026, 4, 20, 3, 0, tzinfo=dt.UTC)

@@ -16,11 +16,12 @@ from pathlib import Path
 import pytest
 
 from crawler.parsers import is_construction
+from dbschema import upgrade
 from domain.regions import resolve
 from fake_spse import FakeSpse
 from leads.synthetic import noisy_registry, write_registry_csv
 from lpse_leads.cli import main
-from pipeline.db import make_engine, upgrade
+from pipeline.db import make_engine
 
 pytestmark = pytest.mark.slow
 

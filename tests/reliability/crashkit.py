@@ -36,12 +36,13 @@ from aiosmtpd.controller import Controller
 from openpyxl import load_workbook
 from sqlalchemy import func, select
 
+from dbschema import upgrade
 from digest.models import Digest
 from leads.models import Branch, Lead
 from leads.synthetic import noisy_registry, write_registry_csv
 from lpse_leads.demo import FAST_SETTINGS, _toml_value, awarded, branch_table
 from lpse_leads.lock import try_acquire
-from pipeline.db import make_engine, upgrade
+from pipeline.db import make_engine
 from pipeline.models import Package, Site
 from tests.db.test_crawl_store_e2e import assert_equal_to_truth, construction_truth, export
 from tests.digest.conftest import RecordingHandler, free_port

@@ -20,8 +20,9 @@ from sqlalchemy import func, select, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import SQLAlchemyError
 
+from dbschema import upgrade
 from fake_spse import FakeSpse
-from pipeline.db import make_engine, upgrade
+from pipeline.db import make_engine
 from pipeline.models import Package
 from tests.db.test_crawl_store_e2e import (
     ROOT,

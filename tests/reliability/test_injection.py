@@ -15,8 +15,9 @@ from typing import Any
 import pytest
 from sqlalchemy import func, inspect, select
 
+from dbschema import upgrade
 from lpse_leads.cli import main
-from pipeline.db import make_engine, upgrade
+from pipeline.db import make_engine
 from pipeline.export import iter_records
 from pipeline.models import Package
 from pipeline.writer import PackageWriter

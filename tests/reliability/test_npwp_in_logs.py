@@ -22,8 +22,9 @@ from crawler.items import PackageItem
 from crawler.logformatter import LpseLogFormatter
 from crawler.settings import LOG_FORMATTER
 from crawler.spiders.spse import SpseSpider
+from dbschema import upgrade
 from domain.npwp import mask_npwp_for_log, normalise_npwp
-from pipeline.db import make_engine, upgrade
+from pipeline.db import make_engine
 from pipeline.models import PackageWinner
 from pipeline.validate import ValidatePipeline
 

@@ -17,9 +17,10 @@ import pytest
 from sqlalchemy import select
 from sqlalchemy.engine import make_url
 
+from dbschema import upgrade
 from fake_spse import FakeSpse
 from lpse_leads.cli import main
-from pipeline.db import make_engine, upgrade
+from pipeline.db import make_engine
 from pipeline.models import CrawlRun
 from pipeline.runs import clean_stats, redact_url
 from tests.db.test_crawl_store_e2e import ROOT, SLUGS, crawl_command

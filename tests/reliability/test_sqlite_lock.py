@@ -19,7 +19,8 @@ from sqlalchemy import Engine, event, select
 import pipeline.db
 from crawler.items import PackageItem
 from crawler.spiders.spse import SpseSpider
-from pipeline.db import make_engine, upgrade
+from dbschema import upgrade
+from pipeline.db import make_engine
 from pipeline.export import iter_records
 from pipeline.models import CrawlRun
 from pipeline.store import StorePipeline

@@ -16,7 +16,8 @@ import pytest
 from sqlalchemy import Engine, event, func, select
 from sqlalchemy.engine import make_url
 
-from pipeline.db import make_engine, upgrade
+from dbschema import upgrade
+from pipeline.db import make_engine
 from pipeline.export import iter_records
 from pipeline.models import Contractor, Package, PackageWinner
 from pipeline.retry import DatabaseUnavailable, retry_on_disconnect

@@ -1,6 +1,6 @@
-"""Alembic environment: the models' metadata, and a connection handed over by `pipeline.db`.
+"""Alembic environment: every room's models' metadata, and a connection handed over by `dbschema.upgrade`.
 
-`pipeline.db.upgrade` passes its open connection in `config.attributes["connection"]`;
+`dbschema.upgrade` passes its open connection in `config.attributes["connection"]`;
 the `alembic` command line (with `sqlalchemy.url` set) opens its own. SQLite ALTERs run as
 batch operations (`render_as_batch`).
 """
@@ -15,9 +15,9 @@ import leads.models
 import pipeline.models as models
 from pipeline.db import make_engine
 
-# One database, one migration history: the leads and digest rooms keep their tables on the
-# pipeline's Base, so this environment (tooling, never imported at run time by `pipeline`)
-# loads every room's models; otherwise autogenerate would propose dropping their tables.
+# One database, one migration history: every room keeps its tables on the pipeline's Base, so
+# this environment (loaded only while migrating) imports every room's models; otherwise
+# autogenerate would propose dropping their tables. A new room adds its models module here.
 _ALL_MODELS = (models, leads.models, digest.models)
 config = context.config
 target_metadata = models.Base.metadata

@@ -22,8 +22,10 @@ from typing import Any
 from rich.console import Console
 from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 from rich.table import Table
+from sqlalchemy import Engine
 
 from domain.dates import JAKARTA
+from lpse_leads import steps
 from lpse_leads.config import AppConfig
 from lpse_leads.crawl_process import CrawlRequest, run_crawl
 from lpse_leads.dbopt import open_database_url
@@ -86,6 +88,13 @@ class RunSummary:
         flat.update({f"run/leads/{branch}": n for branch, n in sorted(self.leads_per_branch.items())})
         flat.update({f"run/failure/{i}": text for i, text in enumerate(self.failures, 1)})
         return flat
+
+    def add_digests(self, outcome: steps.DigestOutcome) -> None:
+        """Count the digests one send delivered (SMTP → sent, outbox → written)."""
+        if outcome.by_smtp:
+            self.emails_sent += outcome.delivered
+        else:
+            self.emails_written += outcome.delivered
 
     def one_line(self) -> str:
         """The outcome in one log line."""
@@ -163,13 +172,19 @@ def run_once(
     stop: threading.Event | None = None,
     console: Console | None = None,
     today: dt.date | None = None,
+    engine: Engine | None = None,
 ) -> RunSummary:
-    """Run every step once and record the outcome; the caller holds the run lock."""
+    """Run every step once and record the outcome; the caller holds the run lock.
+
+    Every step works on one engine: the caller's (the scheduler keeps one for its process), or
+    one opened here and disposed at the end.
+    """
     if not config.crawl.sites:
         raise UserError("no SPSE sites to crawl: set crawl.sites in the configuration or pass --site URL")
     stop = stop or threading.Event()
     today = today or dt.datetime.now(JAKARTA).date()
-    engine = open_database_url(config.db_url)
+    own_engine = engine is None
+    engine = engine if engine is not None else open_database_url(config.db_url)
     summary = RunSummary(
         started_at=dt.datetime.now(dt.UTC),
         sites=config.crawl.sites,
@@ -181,25 +196,29 @@ def run_once(
     summary.run_id = start_run(engine, list(config.crawl.sites), years[0] if len(years) == 1 else None)
     try:
         with StepDisplay(console) as display:
-            _steps(config, summary, display, stop, today)
+            _steps(config, engine, summary, display, stop, today)
     finally:
         summary.finished_at = dt.datetime.now(dt.UTC)
         finish_run(engine, summary.run_id, summary.status, summary.as_stats())
-        engine.dispose()
+        if own_engine:
+            engine.dispose()
         level = logging.INFO if summary.status == "ok" or console else logging.WARNING
         log.log(level, "%s", summary.one_line())
     return summary
 
 
 def _steps(
-    config: AppConfig, summary: RunSummary, display: StepDisplay, stop: threading.Event, today: dt.date
+    config: AppConfig,
+    engine: Engine,
+    summary: RunSummary,
+    display: StepDisplay,
+    stop: threading.Event,
+    today: dt.date,
 ) -> None:
     """The steps in order; leads and digests only when their inputs are there."""
-    from lpse_leads import steps
-
     if config.leads.branches_file or config.leads.registry_file:
         with display.step("Reference files", summary) as note:
-            steps.import_reference(config, note)
+            steps.import_reference(config, engine, note)
     for year in summary.years:
         if stop.is_set():
             summary.failures.append("run stopped before the crawl")
@@ -221,11 +240,15 @@ def _steps(
         return
     before = len(summary.failures)
     with display.step("Leads", summary) as note:
-        summary.leads_per_branch = steps.build_leads(config, today, note)
+        summary.leads_per_branch = steps.build_leads(engine, today, note)
     if len(summary.failures) > before:
         return
     with display.step("Digests", summary) as note:
-        steps.send_digests(config, today, summary, note)
+        try:
+            summary.add_digests(steps.send_digests(config, engine, today, note))
+        except steps.DigestsFailed as exc:
+            summary.add_digests(exc.outcome)
+            raise
 
 
 def print_summary(summary: RunSummary, console: Console) -> None:

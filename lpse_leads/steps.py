@@ -2,17 +2,19 @@
 
 Why a separate module: `run.py` decides the order and records outcomes; this module only
 knows which function of `leads/` and `digest/` does each step and how to read its result, so
-a room's API change touches one small function here. Each step reports progress through a
-`note(text)` callback (the run's display) and raises `UserError` for a problem a person can fix.
+a room's API change touches one small function here. Each step works on the caller's engine
+(one per process), reports progress through a `note(text)` callback (the run's display),
+returns what it did, and raises `UserError` for a problem a person can fix. It never imports
+`run.py`: the dependency goes one way.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
-from typing import TYPE_CHECKING
+from dataclasses import dataclass
 
-from sqlalchemy import func, select
+from sqlalchemy import Engine, func, select
 
 from digest.send import DEFAULT_FROM
 from digest.send import send_digests as send_lead_digests
@@ -22,36 +24,33 @@ from leads.models import OPEN_STATUSES, Lead
 from lpse_leads.config import AppConfig
 from lpse_leads.errors import UserError
 from lpse_leads.reference_files import import_branches_file, import_registry_file
-from pipeline.db import make_engine, session_factory
-
-if TYPE_CHECKING:
-    from lpse_leads.run import RunSummary
+from pipeline.db import session_factory
 
 Note = Callable[[str], None]
 
 
-def import_reference(config: AppConfig, note: Note) -> None:
+@dataclass(frozen=True)
+class DigestOutcome:
+    """How many digests went out, and whether by SMTP (sent) or to the outbox (written)."""
+
+    delivered: int
+    by_smtp: bool
+
+
+def import_reference(config: AppConfig, engine: Engine, note: Note) -> None:
     """Import the configured branch table and registry export (each all-or-nothing)."""
     if config.leads.branches_file:
-        engine = make_engine(config.db_url)
-        try:
-            count, _ = import_branches_file(engine, config.leads.branches_file)
-        finally:
-            engine.dispose()
+        count, _ = import_branches_file(engine, config.leads.branches_file)
         note(f"{count} branches")
     if config.leads.registry_file:
-        note(f"{import_registry(config)} registrations")
+        note(f"{import_registry(config, engine)} registrations")
 
 
-def import_registry(config: AppConfig) -> int:
+def import_registry(config: AppConfig, engine: Engine) -> int:
     """Import `leads.registry_file` (the scheduler's re-import job calls this alone); returns rows read."""
     if not config.leads.registry_file:
         return 0
-    engine = make_engine(config.db_url)
-    try:
-        count, _ = import_registry_file(engine, config.leads.registry_file)
-    finally:
-        engine.dispose()
+    count, _ = import_registry_file(engine, config.leads.registry_file)
     return count
 
 
@@ -64,19 +63,15 @@ def queue_name(route: str, branch_code: str | None, kanwil: str | None, province
     return "unrouted"
 
 
-def build_leads(config: AppConfig, today: dt.date, note: Note) -> dict[str, int]:
+def build_leads(engine: Engine, today: dt.date, note: Note) -> dict[str, int]:
     """Bring the leads up to date; returns open leads per queue (branch code or fallback)."""
-    engine = make_engine(config.db_url)
-    try:
-        with session_factory(engine).begin() as session:
-            built = build_lead_rows(session, today)
-            rows = session.execute(
-                select(Lead.route, Lead.branch_code, Lead.kanwil, Lead.province_name, func.count())
-                .where(Lead.status.in_(OPEN_STATUSES))
-                .group_by(Lead.route, Lead.branch_code, Lead.kanwil, Lead.province_name)
-            ).all()
-    finally:
-        engine.dispose()
+    with session_factory(engine).begin() as session:
+        built = build_lead_rows(session, today)
+        rows = session.execute(
+            select(Lead.route, Lead.branch_code, Lead.kanwil, Lead.province_name, func.count())
+            .where(Lead.status.in_(OPEN_STATUSES))
+            .group_by(Lead.route, Lead.branch_code, Lead.kanwil, Lead.province_name)
+        ).all()
     queues: dict[str, int] = {}
     for route, branch, kanwil, province, count in rows:
         name = queue_name(route, branch, kanwil, province)
@@ -85,7 +80,7 @@ def build_leads(config: AppConfig, today: dt.date, note: Note) -> dict[str, int]
     return queues
 
 
-def send_digests(config: AppConfig, today: dt.date, summary: RunSummary, note: Note) -> None:
+def send_digests(config: AppConfig, engine: Engine, today: dt.date, note: Note) -> DigestOutcome:
     """Send (SMTP) or write (outbox) today's digest per branch with something new.
 
     Mail settings come from the configuration only — never straight from the environment — so
@@ -101,22 +96,23 @@ def send_digests(config: AppConfig, today: dt.date, summary: RunSummary, note: N
         sender = settings.sender()
     except ValueError as exc:
         raise UserError(str(exc)) from None
-    engine = make_engine(config.db_url)
-    try:
-        result = send_lead_digests(
-            session_factory(engine),
-            sender,
-            today,
-            fallback_address=settings.fallback_to or None,
-            mail_from=settings.mail_from,
-        )
-    finally:
-        engine.dispose()
-    delivered = result.count("sent")
-    if settings.smtp_url:
-        summary.emails_sent += delivered
-    else:
-        summary.emails_written += delivered
-    note(f"{delivered} {'sent' if settings.smtp_url else 'written'} via {sender.describe()}")
+    result = send_lead_digests(
+        session_factory(engine),
+        sender,
+        today,
+        fallback_address=settings.fallback_to or None,
+        mail_from=settings.mail_from,
+    )
+    outcome = DigestOutcome(result.count("sent"), by_smtp=bool(settings.smtp_url))
+    note(f"{outcome.delivered} {'sent' if outcome.by_smtp else 'written'} via {sender.describe()}")
     if result.failed:
-        raise UserError("; ".join(outcome.line() for outcome in result.failed))
+        raise DigestsFailed(outcome, "; ".join(failed.line() for failed in result.failed))
+    return outcome
+
+
+class DigestsFailed(UserError):
+    """Some digests could not be delivered; `outcome` still counts the ones that were."""
+
+    def __init__(self, outcome: DigestOutcome, message: str) -> None:
+        super().__init__(message)
+        self.outcome = outcome

@@ -13,6 +13,8 @@ import logging
 import threading
 from collections.abc import Callable
 
+from sqlalchemy import Engine
+
 from lpse_leads.commands.run import add_config_argument
 from lpse_leads.config import AppConfig, load_config
 from lpse_leads.dbopt import add_db_argument
@@ -35,28 +37,28 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser.set_defaults(func=run)
 
 
-def daily_job(config: AppConfig) -> Job:
+def daily_job(config: AppConfig, engine: Engine) -> Job:
     """The daily run; its outcome is logged and stored by `run_once`, errors become one log line."""
     from lpse_leads.run import run_once
 
     def daily(stop: threading.Event) -> None:
         try:
-            run_once(config, stop=stop)
+            run_once(config, stop=stop, engine=engine)
         except UserError as exc:
             log.error("daily run failed: %s", exc)
 
     return daily
 
 
-def reimport_job(config: AppConfig) -> Job:
+def reimport_job(config: AppConfig, engine: Engine) -> Job:
     """Re-import the registry file, then rebuild the leads so registered packages leave the list."""
     from leads.build import jakarta_today
     from lpse_leads import steps
 
     def reimport(_stop: threading.Event) -> None:
         try:
-            rows = steps.import_registry(config)
-            queues = steps.build_leads(config, jakarta_today(), lambda _text: None)
+            rows = steps.import_registry(config, engine)
+            queues = steps.build_leads(engine, jakarta_today(), lambda _text: None)
         except UserError as exc:
             log.error("registry re-import failed: %s", exc)
             return
@@ -74,10 +76,13 @@ def run(args: argparse.Namespace) -> int:
     config = load_config(args.config, overrides={"data.database_url": args.db})
     if not config.crawl.sites:
         raise UserError("no SPSE sites to crawl: set crawl.sites in the configuration")
-    open_database_url(config.db_url).dispose()
-    for label, value in config.describe().items():
-        log.info("%s: %s", label, value)
-    reimport = reimport_job(config) if config.schedule.registry_reimport else None
-    if reimport is not None and not config.leads.registry_file:
+    if config.schedule.registry_reimport and not config.leads.registry_file:
         raise UserError("schedule.registry_reimport is set but leads.registry_file is not")
-    return serve(config, daily_job(config), reimport)
+    engine = open_database_url(config.db_url)  # the process's one engine, for every job
+    try:
+        for label, value in config.describe().items():
+            log.info("%s: %s", label, value)
+        reimport = reimport_job(config, engine) if config.schedule.registry_reimport else None
+        return serve(config, daily_job(config, engine), reimport)
+    finally:
+        engine.dispose()

@@ -10,7 +10,8 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import Engine, inspect
 
-from leads.build import _Builder, build_leads
+from leads.build import build_leads
+from leads.build_pass import LeadPass
 from leads.models import Lead
 from tests.leads.conftest import NOW, TODAY
 from tests.leads.test_build import setup_world
@@ -43,7 +44,7 @@ def test_a_failed_first_build_leaves_the_indexes_in_place(engine, session_maker,
     def fail(*args: object, **kwargs: object) -> None:
         raise RuntimeError("failed mid-build")
 
-    monkeypatch.setattr(_Builder, "process", fail)
+    monkeypatch.setattr(LeadPass, "process", fail)
     with session_maker() as session, pytest.raises(RuntimeError, match="failed mid-build"):
         build_leads(session, TODAY, now=NOW)
     assert lead_indexes(engine) >= WANTED

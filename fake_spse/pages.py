@@ -11,7 +11,6 @@ import hashlib
 import html
 import random
 import threading
-from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
@@ -19,6 +18,7 @@ from jinja2 import Environment, PackageLoader, select_autoescape
 
 from domain.dates import format_id_date, format_id_datetime
 from domain.money import format_rupiah, format_short_rupiah
+from fake_spse.http import Response
 from fake_spse.world import Package, State, World
 
 NOT_YET = "Nilai Kontrak belum dibuat"
@@ -159,16 +159,6 @@ def dt_row(p: Package, state: State) -> list[str | None]:
         p.category,
         state.stage,
     ]
-
-
-@dataclass(frozen=True)
-class Response:
-    """A rendered answer before the protocol layer adds headers and faults."""
-
-    status: int
-    body: str
-    content_type: str = "text/html; charset=UTF-8"
-    kind: str = "page"
 
 
 class Site:

@@ -8,25 +8,22 @@ path `/<slug>`) and writes the same token into the DataTables JS; `/dt/…` POST
 
 from __future__ import annotations
 
-import collections
-import contextlib
 import json
 import random
 import secrets
-import socket
-import struct
 import threading
 import time
 import uuid
 from dataclasses import dataclass
 from http.cookies import SimpleCookie
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from typing import Any
+from http.server import ThreadingHTTPServer
 from urllib.parse import parse_qs, urlsplit
 
 from domain.jsonio import dumps_record
 from fake_spse.faults import Decision, Faults
-from fake_spse.pages import DARURAT_ROUTES, DETAIL_ROUTES, ENDPOINT_LIST, PAGE_LIST, Response, Site
+from fake_spse.http import FaultyHandler, Response, Stats
+from fake_spse.http import serve_in_thread as serve_host
+from fake_spse.pages import DARURAT_ROUTES, DETAIL_ROUTES, ENDPOINT_LIST, PAGE_LIST, Site
 from fake_spse.truth import truth_records
 from fake_spse.world import World
 
@@ -40,55 +37,6 @@ class Session:
     id: str
     token: str
     slug: str
-
-
-class Stats:
-    """Request counts per kind and status, injected faults, and every 429 with its Retry-After."""
-
-    def __init__(self) -> None:
-        self._lock = threading.Lock()
-        self.counts: collections.Counter[tuple[str, int]] = collections.Counter()
-        self.faults: collections.Counter[str] = collections.Counter()
-        self.fault_log: collections.deque[dict[str, Any]] = collections.deque(maxlen=LOG_LIMIT)
-        self.rate_limits: list[dict[str, Any]] = []
-        self.log: collections.deque[dict[str, Any]] = collections.deque(maxlen=LOG_LIMIT)
-
-    def record(self, method: str, path: str, kind: str, status: int, fault: str | None) -> None:
-        """Count one answered (or dropped) request."""
-        entry = {
-            "time": time.time(),
-            "method": method,
-            "path": path,
-            "kind": kind,
-            "status": status,
-            "fault": fault,
-        }
-        with self._lock:
-            self.counts[(kind, status)] += 1
-            self.log.append(entry)
-            if fault:
-                self.faults[fault] += 1
-                self.fault_log.append(entry)
-
-    def record_429(self, path: str, retry_after: int) -> None:
-        """Remember when a 429 was sent and what it asked for."""
-        with self._lock:
-            self.rate_limits.append({"sent_at": time.time(), "retry_after": retry_after, "path": path})
-
-    def snapshot(self) -> dict[str, Any]:
-        """A JSON-ready copy: requests {kind: {status: n}}, faults, rate_limits, fault_log, log."""
-        with self._lock:
-            requests: dict[str, dict[str, int]] = {}
-            for (kind, status), n in sorted(self.counts.items()):
-                requests.setdefault(kind, {})[str(status)] = n
-            return {
-                "requests": requests,
-                "total": sum(self.counts.values()),
-                "faults": dict(self.faults),
-                "fault_log": list(self.fault_log),
-                "rate_limits": list(self.rate_limits),
-                "log": list(self.log),
-            }
 
 
 class FakeSpseServer(ThreadingHTTPServer):
@@ -160,17 +108,10 @@ def _cookie_token(header: str | None) -> str | None:
     return morsel.value.split("___AT=", 1)[1].split("&", 1)[0]
 
 
-class Handler(BaseHTTPRequestHandler):
+class Handler(FaultyHandler):
     """One request: admin, or slug page with faults applied."""
 
     server: FakeSpseServer
-    protocol_version = "HTTP/1.1"
-    disable_nagle_algorithm = True  # headers and body go out in separate writes; no 40 ms ACK stalls
-    server_version = "nginx"
-    sys_version = ""
-
-    def log_message(self, format: str, *args: Any) -> None:
-        """Quiet: the stats endpoint is the log."""
 
     def do_GET(self) -> None:
         """GET: listing and detail pages, admin stats and truth."""
@@ -190,32 +131,10 @@ class Handler(BaseHTTPRequestHandler):
             self._admin(method, segments[1:], body)
             return
         is_dt = len(segments) == 3 and segments[1] == "dt"
-        decision = self.server.faults.decide(time.monotonic(), is_dt)
-        if decision.delay:
-            time.sleep(decision.delay)
-        fault = decision.kind if decision.kind != "slow" else "slow"
-        if decision.kind == "reset":
-            self.server.stats.record(method, self.path, "reset", 0, fault)
-            self._reset()
+        decision, answered = self.answer_fault(method, is_dt)
+        if answered:
             return
-        if decision.kind == "rate_limit":
-            self.server.stats.record_429(self.path, decision.retry_after)
-            self._send(
-                Response(429, "Too Many Requests", "text/plain; charset=UTF-8", "rate_limit"),
-                method,
-                fault,
-                {"Retry-After": str(decision.retry_after)},
-            )
-            return
-        if decision.kind == "server_error":
-            self._send(
-                Response(
-                    decision.status, "<html><body><h1>Server Error</h1></body></html>", kind="server_error"
-                ),
-                method,
-                fault,
-            )
-            return
+        fault = decision.kind
         slug = segments[0] if segments else ""
         if decision.kind == "error_page":
             text = f"Maaf, terjadi error pada aplikasi SPSE. Kode Error: {decision.error_code}"
@@ -225,11 +144,6 @@ class Handler(BaseHTTPRequestHandler):
             return
         response, headers = self._route(method, segments, body, decision)
         self._send(response, method, fault, headers, decision if decision.kind == "truncate" else None)
-
-    def _read_body(self) -> bytes:
-        """The request body (Content-Length only)."""
-        length = int(self.headers.get("Content-Length") or 0)
-        return self.rfile.read(length) if length else b""
 
     def _route(
         self, method: str, segments: list[str], body: bytes, decision: Decision
@@ -305,46 +219,7 @@ class Handler(BaseHTTPRequestHandler):
             return
         self._send(Response(200, text, ctype, "admin"), method, None)
 
-    def _send(
-        self,
-        response: Response,
-        method: str,
-        fault: str | None,
-        headers: dict[str, str] | None = None,
-        truncate: Decision | None = None,
-    ) -> None:
-        """Record the answer, then write it (cut short for a truncation fault).
-
-        Recorded first, so a client that has read the answer always finds it in the stats."""
-        self.server.stats.record(method, self.path, response.kind, response.status, fault)
-        data = response.body.encode("utf-8")
-        cut = data[: max(1, len(data) // 3)] if truncate else data
-        self.send_response(response.status)
-        self.send_header("Content-Type", response.content_type)
-        length = len(data) if truncate and not truncate.honest_length else len(cut)
-        self.send_header("Content-Length", str(length))
-        for name, value in (headers or {}).items():
-            self.send_header(name, value)
-        if truncate and not truncate.honest_length:
-            self.send_header("Connection", "close")
-            self.close_connection = True
-        self.end_headers()
-        if method != "HEAD":
-            with contextlib.suppress(OSError):
-                self.wfile.write(cut)
-
-    def _reset(self) -> None:
-        """Drop the connection without a response (RST where the OS allows)."""
-        self.close_connection = True
-        try:
-            self.connection.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
-            self.connection.shutdown(socket.SHUT_RDWR)
-        except OSError:
-            pass
-
 
 def serve_in_thread(server: FakeSpseServer) -> threading.Thread:
     """Run `serve_forever` in a daemon thread; stop with `server.shutdown()`."""
-    thread = threading.Thread(target=server.serve_forever, name="fake-spse", daemon=True)
-    thread.start()
-    return thread
+    return serve_host(server, "fake-spse")

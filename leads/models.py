@@ -121,6 +121,10 @@ class LeadEvent(Base):
     new_status: Mapped[str] = mapped_column(String(12))
     by: Mapped[str] = mapped_column(Text)
     note: Mapped[str | None] = mapped_column(Text)
+    #: Why a lead was dismissed (one of ``leads.lifecycle.DISMISS_REASONS``).
+    reason: Mapped[str | None] = mapped_column(String(40))
+    #: The registration number an officer gave when marking ``registered`` (checked by registry imports).
+    registration_no: Mapped[str | None] = mapped_column(String(100))
 
 
 class RegistryMatch(Base):

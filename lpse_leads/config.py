@@ -78,6 +78,13 @@ class ScheduleConfig:
 
 
 @dataclass(frozen=True)
+class WebConfig:
+    """The workbench (`lpse-leads serve`): its public address, for links in e-mails."""
+
+    base_url: str = ""
+
+
+@dataclass(frozen=True)
 class AppConfig:
     """The whole configuration; sections mirror the TOML tables."""
 
@@ -86,6 +93,7 @@ class AppConfig:
     leads: LeadsConfig = field(default_factory=LeadsConfig)
     mail: MailConfig = field(default_factory=MailConfig)
     schedule: ScheduleConfig = field(default_factory=ScheduleConfig)
+    web: WebConfig = field(default_factory=WebConfig)
     source: Path | None = None
 
     @property
@@ -112,6 +120,7 @@ class AppConfig:
             "branches file": str(self.leads.branches_file or "(none; the stored table stays)"),
             "mail": redact_url(self.mail.smtp_url) if self.mail.smtp_url else f"outbox {self.outbox}",
             "schedule": f"daily {self.schedule.time} Asia/Jakarta",
+            "workbench": self.web.base_url or "(no web.base_url; e-mails carry no workbench links)",
         }
 
 
@@ -195,6 +204,17 @@ def _address(value: Any, key: str) -> str:
     text = _as_str(value, key)
     if text and not re.fullmatch(r"[^@\s<>]+@[^@\s<>]+\.[^@\s<>]+", text.split("<")[-1].rstrip(">")):
         raise UserError(f"{key}: {text!r} is not an e-mail address")
+    return text
+
+
+def _base_url(value: Any, key: str) -> str:
+    """An http(s) URL without credentials; the trailing slash is dropped. Empty: not set."""
+    text = _as_str(value, key).strip().rstrip("/")
+    if not text:
+        return ""
+    parts = urlsplit(text)
+    if parts.scheme not in ("http", "https") or not parts.hostname or parts.username or parts.query:
+        raise UserError(f"{key}: expected an http(s) address like https://leads.example.go.id, got {text!r}")
     return text
 
 
@@ -290,6 +310,7 @@ KEYS: tuple[Key, ...] = (
     Key("schedule", "time", "LPSE_LEADS_SCHEDULE_TIME", _time),
     Key("schedule", "misfire_grace_minutes", "LPSE_LEADS_MISFIRE_GRACE_MINUTES", _as_positive_int),
     Key("schedule", "registry_reimport", "LPSE_LEADS_REGISTRY_REIMPORT", _reimport),
+    Key("web", "base_url", "LPSE_LEADS_WEB_BASE_URL", _base_url),
 )
 _BY_DOTTED = {key.dotted: key for key in KEYS}
 _SECTIONS = {f.name for f in fields(AppConfig)} - {"source"}

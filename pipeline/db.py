@@ -47,7 +47,10 @@ def _configure_sqlite(engine: Engine, *, immediate: bool) -> None:
 
     @event.listens_for(engine, "begin")
     def _on_begin(connection: Any) -> None:
-        connection.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
+        # A reader engine can still open one writing transaction with the execution option
+        # `sqlite_immediate=True` (the web app: one engine, reads deferred, writes immediate).
+        take_lock = connection.get_execution_options().get("sqlite_immediate", immediate)
+        connection.exec_driver_sql("BEGIN IMMEDIATE" if take_lock else "BEGIN")
 
 
 def make_engine(url: str, *, immediate: bool = True, **kwargs: Any) -> Engine:

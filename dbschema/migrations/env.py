@@ -13,12 +13,13 @@ from sqlalchemy import Connection, pool
 import digest.models
 import leads.models
 import pipeline.models as models
+import web.models
 from pipeline.db import make_engine
 
 # One database, one migration history: every room keeps its tables on the pipeline's Base, so
 # this environment (loaded only while migrating) imports every room's models; otherwise
 # autogenerate would propose dropping their tables. A new room adds its models module here.
-_ALL_MODELS = (models, leads.models, digest.models)
+_ALL_MODELS = (models, leads.models, digest.models, web.models)
 config = context.config
 target_metadata = models.Base.metadata
 

@@ -1,0 +1,1 @@
+"""The web workbench: officers' lead pages, the JSON API, people and access (see web/README.md)."""

@@ -1,0 +1,1 @@
+"""The workbench's routers, one module per area (listed in ``web.app.ROUTERS``)."""

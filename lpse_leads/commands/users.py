@@ -11,9 +11,6 @@ import argparse
 import getpass
 import sys
 
-from rich.console import Console
-from rich.table import Table
-
 from lpse_leads.dbopt import add_db_argument, open_database
 from lpse_leads.errors import UserError
 from pipeline.db import session_factory
@@ -87,11 +84,13 @@ def run_add(args: argparse.Namespace) -> int:
 def run_list(args: argparse.Namespace) -> int:
     """Print everyone."""
     people = _change(args, list_people)
-    table = Table("email", "role", "scope", "active", "failed logins", "last login")
+    rows = [("email", "role", "scope", "active", "failed_logins", "last_login_utc")]
     for p in people:  # type: ignore[attr-defined]
-        last = p.last_login.strftime("%Y-%m-%d %H:%M") if p.last_login else "–"
-        table.add_row(p.email, p.role, p.scope, "yes" if p.active else "no", str(p.failed_logins), last)
-    Console().print(table)
+        last = p.last_login.strftime("%Y-%m-%dT%H:%M") if p.last_login else "-"
+        rows.append((p.email, p.role, p.scope, "yes" if p.active else "no", str(p.failed_logins), last))
+    widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
+    for row in rows:  # plain aligned columns: readable, and never cut on a narrow or piped output
+        print("  ".join(cell.ljust(width) for cell, width in zip(row, widths, strict=True)).rstrip())
     return 0
 
 

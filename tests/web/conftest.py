@@ -73,7 +73,9 @@ def _records() -> list[dict]:
             records.append(
                 package(
                     code,
-                    name=f"Rehabilitasi Gedung {place}{n} =SUM(A1)" if n == 2 else f"Rehabilitasi Gedung {place}{n}",
+                    name=f"Rehabilitasi Gedung {place}{n} =SUM(A1)"
+                    if n == 2
+                    else f"Rehabilitasi Gedung {place}{n}",
                     locations=[location],
                     winners=[
                         {
@@ -87,6 +89,16 @@ def _records() -> list[dict]:
     return records
 
 
+@pytest.fixture(autouse=True)
+def _cheap_argon2(monkeypatch):
+    """In-process hashing at argon2's lowest cost (the real cost is ~0.1 s a hash; the CLI keeps it)."""
+    from argon2 import PasswordHasher
+
+    import web.auth
+
+    monkeypatch.setattr(web.auth, "_HASHER", PasswordHasher(time_cost=1, memory_cost=8, parallelism=1))
+
+
 @pytest.fixture
 def world(db_url: str, tmp_path: Path) -> Iterator[World]:
     engine = make_engine(db_url)
@@ -98,7 +110,9 @@ def world(db_url: str, tmp_path: Path) -> Iterator[World]:
     now = dt.datetime.now(dt.UTC)
     with session_factory(engine).begin() as session:
         build_leads(session, TODAY)
-        rows = session.execute(select(Lead.id, Package.code).join(Package, Package.id == Lead.package_id)).all()
+        rows = session.execute(
+            select(Lead.id, Package.code).join(Package, Package.id == Lead.package_id)
+        ).all()
         tokens = {}
         for key, (email, role, branch, kanwil) in PEOPLE.items():
             add_person(session, email, role, PASSWORD, branch=branch, kanwil=kanwil, by="test", now=now)
@@ -126,7 +140,8 @@ def login(client: TestClient, email: str, password: str = PASSWORD):
     """Log in through the form (its own CSRF pair); returns the POST's response."""
     page = client.get("/login")
     return client.post(
-        "/login", data={"email": email, "password": password, "csrf_token": csrf_of(page.text), "next": "/leads"}
+        "/login",
+        data={"email": email, "password": password, "csrf_token": csrf_of(page.text), "next": "/leads"},
     )
 
 

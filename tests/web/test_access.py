@@ -12,10 +12,10 @@ import io
 
 import pytest
 
-from tests.web.conftest import PEOPLE, World, login
-from web.people import disable_person
 from pipeline.db import session_factory
 from pipeline.writer import utcnow
+from tests.web.conftest import PEOPLE, World, login
+from web.people import disable_person
 
 #: Which places' leads each role sees.
 VISIBLE = {
@@ -61,7 +61,9 @@ def test_pages_export_and_api_show_only_the_scope(world: World, as_role, role):
 def test_changing_a_lead_page_and_api(world: World, as_role, role):
     client, csrf = as_role(role)
     for place, ids in world.leads.items():
-        page = client.post(f"/leads/{ids[0]}/status", data={"status": "contacted", "note": "x", "csrf_token": csrf})
+        page = client.post(
+            f"/leads/{ids[0]}/status", data={"status": "contacted", "note": "x", "csrf_token": csrf}
+        )
         api = world.client().post(
             f"/api/leads/{ids[1]}/status", json={"status": "contacted"}, headers=_bearer(world, role)
         )
@@ -91,7 +93,7 @@ def test_forms_without_or_with_a_wrong_csrf_token_are_refused(world: World, as_r
         assert client.post("/leads/status", data={**data, "lead_id": lead}).status_code == 403
     # the session's JSON API needs the header too; a token from another session does not count
     assert client.post(f"/api/leads/{lead}/status", json={"status": "contacted"}).status_code == 403
-    other, other_csrf = as_role("officer_a")
+    _other, other_csrf = as_role("officer_a")
     assert other_csrf != csrf
     assert (
         client.post(
@@ -100,7 +102,9 @@ def test_forms_without_or_with_a_wrong_csrf_token_are_refused(world: World, as_r
         == 403
     )
     assert client.get(f"/api/leads/{lead}").json()["status"] == "new"
-    ok = client.post(f"/api/leads/{lead}/status", json={"status": "contacted"}, headers={"X-CSRF-Token": csrf})
+    ok = client.post(
+        f"/api/leads/{lead}/status", json={"status": "contacted"}, headers={"X-CSRF-Token": csrf}
+    )
     assert ok.status_code == 200 and ok.json()["lead"]["status"] == "contacted"
     assert client.post("/logout", data={}).status_code == 403  # logout is a form too
 
@@ -112,7 +116,11 @@ def test_without_credentials(world: World):
         response = client.get(path)
         assert response.status_code == 303 and response.headers["location"].startswith("/login?next="), path
     assert client.post(f"/leads/{lead}/status", data={"status": "contacted"}).status_code == 303
-    for method, path in (("GET", "/api/leads"), ("GET", f"/api/leads/{lead}"), ("POST", f"/api/leads/{lead}/status")):
+    for method, path in (
+        ("GET", "/api/leads"),
+        ("GET", f"/api/leads/{lead}"),
+        ("POST", f"/api/leads/{lead}/status"),
+    ):
         response = client.request(method, path, json={"status": "contacted"} if method == "POST" else None)
         assert response.status_code == 401, path
         assert response.headers["www-authenticate"] == "Bearer"

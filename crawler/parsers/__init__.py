@@ -38,7 +38,7 @@ def parse_page(kind: str, body: bytes, list_kind: str | None = None) -> dict[str
         if list_kind is None:
             rows = load_rows(body)
             if not rows:
-                return {"rows": []}
+                return {"rows": [], "unread": [], "dropped": []}
             list_kind = infer_list_kind(rows)
         return parse_list(body, list_kind)
     if kind not in _PAGE_PARSERS:

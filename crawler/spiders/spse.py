@@ -184,7 +184,7 @@ class SpseSpider(scrapy.Spider):
     ) -> Iterator[Request | ListSeenItem]:
         """Rows of one DataTables page → detail requests; then the next page while pages are full."""
         try:
-            rows = parse_list(response.body, kind.name)["rows"]
+            page = parse_list(response.body, kind.name)
         except ParseError as exc:
             if response.body.lstrip()[:1] in (b"{", b"["):
                 self.logger.error("List %s of %s, start %d: %s", kind.name, site, start, exc)
@@ -193,6 +193,8 @@ class SpseSpider(scrapy.Spider):
             yield from self._refresh_or_give_up(site, kind, start, refreshes, "not_json")
             return
         self._inc(f"lpse/list_pages/{kind.name}")
+        rows = page["rows"]
+        self._count_odd_cells(site, kind, page)
         listing = protocol.listing_url(site, kind, self.year)
         new = 0
         for row in rows:
@@ -205,9 +207,31 @@ class SpseSpider(scrapy.Spider):
             yield from self._row(site, kind, row, listing)
         length = self.settings.getint("LPSE_DT_PAGE_LENGTH", 300)
         # recordsTotal is always 2147483647: page until a short page (or one with nothing new).
-        if len(rows) >= length and new:
+        # Paging counts every row the server sent, dropped ones included.
+        sent = len(rows) + len(page["dropped"])
+        if sent >= length and new:
             # A good page resets the refresh budget: it bounds refreshes in a row, not per list.
-            yield self._list_request(site, kind, token, start + len(rows), refreshes=0)
+            yield self._list_request(site, kind, token, start + sent, refreshes=0)
+
+    def _count_odd_cells(self, site: str, kind: protocol.ListKind, page: dict[str, Any]) -> None:
+        """Count and log the cells a list page could not read (row kept) and the rows it dropped."""
+        for cell in page["unread"]:
+            self._inc(f"lpse/list_unread/{kind.name}/{cell['field']}")
+            self.logger.warning(
+                "List %s of %s: row %s, %s (column %d) unread, label form %r: %s",
+                kind.name,
+                site,
+                cell["code"],
+                cell["field"],
+                cell["column"],
+                cell["form"],
+                cell["error"],
+            )
+        for row in page["dropped"]:
+            self._inc(f"lpse/rows/{kind.name}/dropped/{row['reason']}")
+            self.logger.warning(
+                "List %s of %s: row %d dropped: %s", kind.name, site, row["row"], row["detail"]
+            )
 
     def list_failed(self, failure: Failure) -> Iterator[Request]:
         """Listing page or list call failed after retries; a 403 on the POST means a stale token."""

@@ -9,6 +9,7 @@ from __future__ import annotations
 import argparse
 import json
 import re
+import sys
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -23,7 +24,9 @@ _KINDS_HELP = """kinds:
   winners       a pemenang tab (winners with NPWP and offer/corrected/negotiated prices, Pagu, HPS)
   contract      a pemenang berkontrak tab, or a darurat/pencatatan/swakelola realisation tab
   schedule      a jadwal tab (stages with WIB start and end)
-  list          a DataTables JSON answer of /dt/lelang, /dt/pl or /dt/darurat-list
+  list          a list answer (DataTables object or bare array of rows) of /dt/lelang, /dt/pl,
+                /dt/nonspk, /dt/swakelola or /dt/darurat-list; cells it cannot read are
+                left out of their row and listed under "unread" (exit 0, a note on stderr)
 """
 
 
@@ -41,7 +44,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser.add_argument(
         "--list-kind",
         choices=LIST_KINDS,
-        help="for KIND=list: tender, non_tender or darurat (default: inferred from the row width)",
+        help="for KIND=list: " + ", ".join(LIST_KINDS) + " (default: inferred from the row width)",
     )
     parser.set_defaults(func=run)
 
@@ -57,7 +60,14 @@ def run(args: argparse.Namespace) -> int:
     except ParseError as exc:
         raise UserError(f"{args.file}: not a parsable {args.kind} page: {exc}") from exc
     print(pretty_json(result))
+    odd = [f"{len(result[key])} {what}" for key, what in _ODD.items() if result.get(key)]
+    if odd:
+        print(f"lpse-leads: note: {args.file}: {', '.join(odd)} (see {' and '.join(_ODD)})", file=sys.stderr)
     return 0
+
+
+#: Parts of a list result that name what was not read, and how the note calls them.
+_ODD = {"unread": "cells unread (row kept)", "dropped": "rows dropped"}
 
 
 _MARK = "\x00decimal:"

@@ -147,6 +147,34 @@ def test_rows_seen_on_an_earlier_page_are_skipped(spider, crawler) -> None:
     assert crawler.stats.get_value("lpse/rows/tender/duplicate") == 2
 
 
+def test_an_odd_hps_label_keeps_the_row_and_is_counted(spider, crawler, caplog) -> None:
+    odd = tender_row("1001", "Pekerjaan Konstruksi")
+    odd[4] = "1,9 Gajillion"
+    out = list_page(spider, dt_body(odd, tender_row("1002", "Pekerjaan Konstruksi")))
+    assert [r.url for r in out[:2]] == [
+        f"{SITE}/lelang/1001/pengumumanlelang",
+        f"{SITE}/lelang/1002/pengumumanlelang",
+    ]
+    assert parse_qs(out[2].body.decode())["start"] == ["2"]  # the list goes on
+    assert crawler.stats.get_value("lpse/list_unread/tender/estimate_value") == 1
+    assert crawler.stats.get_value("lpse/list_failed/parse_error") is None
+    assert "label form '9,9 Gajillion'" in caplog.text
+
+
+def test_a_dropped_row_still_counts_for_paging(spider, crawler) -> None:
+    out = list_page(
+        spider, dt_body(tender_row("", "Pekerjaan Konstruksi"), tender_row("1002", "Pengadaan Barang"))
+    )
+    (next_page,) = out  # no package from the row without a kode, but the page was full
+    assert parse_qs(next_page.body.decode())["start"] == ["2"]
+    assert crawler.stats.get_value("lpse/rows/tender/dropped/no_code") == 1
+
+
+def test_a_bare_array_of_rows_is_read(spider) -> None:
+    body = json.dumps([tender_row("1001", "Pekerjaan Konstruksi")]).encode()
+    assert [r.url for r in list_page(spider, body)] == [f"{SITE}/lelang/1001/pengumumanlelang"]
+
+
 def test_html_instead_of_json_reads_the_listing_page_again(spider, crawler) -> None:
     (again,) = list_page(spider, b"<html><form>login</form></html>", start=40)
     assert again.url == LISTING

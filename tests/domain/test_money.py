@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from domain.money import format_rupiah, format_short_rupiah, parse_rupiah, parse_short_rupiah
+from domain.money import format_rupiah, format_short_rupiah, label_form, parse_rupiah, parse_short_rupiah
 
 
 @pytest.mark.parametrize(
@@ -57,16 +57,53 @@ def test_parse_rupiah_garbage(text: str) -> None:
         ("126,1 M", Decimal(126_100_000_000)),
         ("1,2 T", Decimal(1_200_000_000_000)),
         ("396,1 jt", Decimal(396_100_000)),
+        # 2026 national lists: a value rounding to 1000 juta keeps the unit, thousands dotted
+        ("1.000 Jt", Decimal(1_000_000_000)),
+        ("1.234,5 M", Decimal(1_234_500_000_000)),
+        ("1.000.000 Jt", Decimal(10**12)),
+        ("1000 Jt", Decimal(1_000_000_000)),
+        # other unit words and spellings
+        ("12 Rb", Decimal(12_000)),
+        ("12,5 rb", Decimal(12_500)),
+        ("2 Juta", Decimal(2_000_000)),
+        ("3,25 Miliar", Decimal(3_250_000_000)),
+        ("3 Milyar", Decimal(3_000_000_000)),
+        ("1 Triliun", Decimal(10**12)),
+        ("750,9Jt", Decimal(750_900_000)),
+        ("750,9 Jt.", Decimal(750_900_000)),
+        ("Rp 1,9 M", Decimal(1_900_000_000)),
+        ("Rp. 1,9 M", Decimal(1_900_000_000)),
+        # English-style numbers only where they cannot be Indonesian
+        ("1.9 M", Decimal(1_900_000_000)),
+        ("1,234.5 M", Decimal(1_234_500_000_000)),
+        ("1,234,567 Rb", Decimal(1_234_567_000)),
+        # an exact amount in the short column is read exactly
+        ("Rp. 750.939.420,00", Decimal("750939420.00")),
     ],
 )
 def test_parse_short_rupiah(text: str, expected: Decimal) -> None:
     assert parse_short_rupiah(text) == expected
 
 
-def test_parse_short_rupiah_empty_and_garbage() -> None:
+def test_parse_short_rupiah_empty() -> None:
     assert parse_short_rupiah(" ") is None
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["750,9", "1.000", "750,9 Kg", "Jt", "1,2,3 M", "1.00.0 Jt", "1.0000 M", "Rp. -", "M 750", "- 1 M"],
+)
+def test_parse_short_rupiah_garbage(text: str) -> None:
     with pytest.raises(ValueError, match="short rupiah"):
-        parse_short_rupiah("Rp. 750.939.420,00")
+        parse_short_rupiah(text)
+
+
+@pytest.mark.parametrize(
+    ("text", "form"),
+    [("1.000 Jt", "9.999 Jt"), ("  750,9&nbsp;Jt ", "999,9 Jt"), ("x" * 50, "x" * 40), ("", "")],
+)
+def test_label_form(text: str, form: str) -> None:
+    assert label_form(text) == form
 
 
 @pytest.mark.parametrize(
@@ -91,7 +128,8 @@ def test_format_rupiah(value: Decimal, expected: str) -> None:
         (Decimal(800_000), "0,8 Jt"),
         (Decimal(22_650_000_000), "22,7 M"),
         (Decimal(1_500_000_000_000), "1,5 T"),
-        (Decimal(999_999_999), "1000 Jt"),
+        (Decimal(999_999_999), "1.000 Jt"),
+        (Decimal(1_234_500_000_000_000), "1.234,5 T"),
     ],
 )
 def test_format_short_rupiah(value: Decimal, expected: str) -> None:

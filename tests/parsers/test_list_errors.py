@@ -26,12 +26,37 @@ def test_width_mismatch_is_a_parse_error():
 
 
 def test_swakelola_width_is_not_taken_for_darurat():
+    page = parse_page("list", b'{"data":[["1","a","b","1 Jt","5","2026","5","Selesai"]]}')
+    assert page["rows"] == [
+        {
+            "code": "1",
+            "flags": [],
+            "name": "a",
+            "agency": "b",
+            "budget_value": 1_000_000,
+            "approximate": ["budget_value"],
+            "fiscal_years": [2026],
+            "stage": "Selesai",
+        }
+    ]
+
+
+def test_unknown_width_is_a_parse_error():
     with pytest.raises(ParseError, match="list kind"):
-        parse_page("list", b'{"data":[["1","a","b","1 Jt","5","2026","5","Selesai"]]}')
+        parse_page("list", b'{"data":[["1","a","b","1 Jt","5","2026","5"]]}')
 
 
 def test_empty_page():
-    assert parse_page("list", b'{"draw":"2","data":[]}') == {"rows": []}
+    assert parse_page("list", b'{"draw":"2","data":[]}') == {"rows": [], "unread": [], "dropped": []}
+
+
+def test_bare_empty_array():
+    assert parse_page("list", b"[]", "tender") == {"rows": [], "unread": [], "dropped": []}
+
+
+def test_json_that_is_neither_array_nor_datatables_object():
+    with pytest.raises(ParseError, match="array of rows"):
+        parse_page("list", b'"rows"', "tender")
 
 
 @pytest.mark.parametrize("category", sorted(CONSTRUCTION_CATEGORIES))

@@ -13,14 +13,25 @@ FIXTURES = SHARED / "fixtures" / "lpse"
 IN_CI = os.environ.get("CI", "").lower() == "true"
 
 
+#: Why the tests on real captured pages cannot run when ../shared is not there (one reason for all).
+NO_SHARED = "the ../shared reference folder is not beside the repository (set LPSE_LEADS_SHARED to its path)"
+
+
 def shared_file(relative: str) -> Path:
-    """Path of a real captured page in ../shared; skip (or fail under CI=true) when absent."""
+    """Path of a real captured page in ../shared; skip (or fail under CI=true) when absent.
+
+    Usable in a test, a fixture or at module level (a module that reads pages while it is collected
+    is skipped whole), so a clone without ../shared collects and runs everything else.
+    """
     path = FIXTURES / relative
     if not path.is_file():
-        message = f"real captured page {path} not found (the ../shared reference folder is missing)"
+        if FIXTURES.is_dir():
+            problem = f"real captured page {path} not found (the ../shared reference folder is incomplete)"
+        else:
+            problem = NO_SHARED
         if IN_CI:
-            pytest.fail(message)
-        pytest.skip(message)
+            pytest.fail(f"{problem}; under CI=true the tests on real captured pages must run", pytrace=False)
+        pytest.skip(f"tests on real captured pages skipped: {problem}", allow_module_level=True)
     return path
 
 

@@ -161,7 +161,12 @@ def _as_list(value: Any, key: str) -> list[Any]:
 
 
 def _site_url(value: Any, key: str) -> str:
+    """An SPSE base URL, or `all` / a slug of the LPSE registry (the crawl expands them)."""
+    from crawler.registry import ALL, registry
+
     text = _as_str(value, key).rstrip("/")
+    if text.lower() == ALL or text in {lpse.slug for lpse in registry()}:
+        return text.lower()
     parts = urlsplit(text)
     if parts.scheme not in {"http", "https"} or not parts.hostname:
         raise UserError(f"{key}: {text!r} is not an http(s) URL such as https://spse.inaproc.id/kemkes")

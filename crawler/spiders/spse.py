@@ -35,6 +35,7 @@ from crawler.parsers import (
     parse_schedule,
     parse_winners,
 )
+from crawler.plan import row_requests, stage_class
 from crawler.state import load_known_fingerprints
 
 #: Announcement fields copied to the package as they are.
@@ -91,12 +92,19 @@ def failure_reason(failure: Failure) -> str:
 
 
 class SpseSpider(scrapy.Spider):
-    """One spider for the SPSE software; `-a site=URL[,URL…] -a year=Y [-a full=1]`."""
+    """One spider for the SPSE software; `-a site=URL[,URL…] -a year=Y [-a full=1] [-a plan=1]`.
+
+    With `plan=1` it makes only the list calls and counts, per stage, the detail requests each
+    construction row would cost (`crawler.plan`); no detail page is requested, nothing is yielded.
+    """
 
     name = "spse"
 
-    def __init__(self, site: str | list[str] = "", year: str | int = "", full: Any = "", **kwargs: Any):
+    def __init__(
+        self, site: str | list[str] = "", year: str | int = "", full: Any = "", plan: Any = "", **kwargs: Any
+    ):
         super().__init__(**kwargs)
+        self.plan: bool = _truthy(plan)
         self.sites: list[str] = protocol.parse_sites(site)
         self.year: int = protocol.check_year(year)
         self.full: bool = _truthy(full)
@@ -254,7 +262,13 @@ class SpseSpider(scrapy.Spider):
         fingerprint = list_fingerprint(row)
         if not self.full and self.known.get((site, code)) == fingerprint:
             self._inc("lpse/list_unchanged")
-            yield ListSeenItem(site=site, list=kind.name, code=code, fingerprint=fingerprint)
+            if not self.plan:
+                yield ListSeenItem(site=site, list=kind.name, code=code, fingerprint=fingerprint)
+            return
+        if self.plan:
+            stage = stage_class(row)
+            self._inc(f"lpse/plan/rows/{stage}")
+            self.crawler.stats.inc_value(f"lpse/plan/requests/{stage}", len(row_requests(kind, row)))
             return
         item = PackageItem(
             site=site, list=kind.name, code=code, flags=list(row.get("flags") or []), fingerprint=fingerprint

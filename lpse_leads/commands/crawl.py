@@ -14,6 +14,7 @@ import os
 from pathlib import Path
 from typing import Any
 
+from crawler.registry import NATIONAL_BASE, expand_sites
 from lpse_leads.dbopt import add_db_argument, open_database, resolve_db_url
 from lpse_leads.errors import UserError
 
@@ -34,7 +35,21 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         action="append",
         required=True,
         metavar="URL",
-        help="site base URL, e.g. https://spse.inaproc.id/kemkes (repeatable)",
+        help="site base URL, e.g. https://spse.inaproc.id/kemkes (repeatable); a slug of the LPSE "
+        "registry (kemkes), or `all` for every LPSE of the registry (`lpse-leads sites list`)",
+    )
+    parser.add_argument(
+        "--registry-base",
+        metavar="URL",
+        default=os.getenv("LPSE_LEADS_REGISTRY_BASE", NATIONAL_BASE),
+        help="host that registry slugs and `all` are crawled on (default: $LPSE_LEADS_REGISTRY_BASE "
+        f"or {NATIONAL_BASE}; a local fake SPSE in tests)",
+    )
+    parser.add_argument(
+        "--plan",
+        action="store_true",
+        help="make only the list calls and print the requests and hours the crawl would spend; "
+        "reads and stores no package",
     )
     parser.add_argument("--year", required=True, help="fiscal year (tahun anggaran), e.g. 2026")
     parser.add_argument("--jsonl", type=Path, metavar="FILE", help="write one JSON record per package")
@@ -77,7 +92,7 @@ def run(args: argparse.Namespace) -> int:
     die_with_parent()  # started by `run` / `schedule`: never outlive it
 
     try:
-        sites = parse_sites(args.site)
+        sites = parse_sites(expand_sites(args.site, base=args.registry_base))
     except SiteUrlError as exc:
         raise UserError(str(exc)) from None
     try:
@@ -88,6 +103,8 @@ def run(args: argparse.Namespace) -> int:
     open_database(args).dispose()  # schema made current first (SQLite); PostgreSQL: one-line UserError
     settings.set("LPSE_LEADS_DB", resolve_db_url(args), priority="cmdline")
     settings.set("LPSE_STATE_LOADER", "pipeline.state.load_fingerprints", priority="project")
+    if args.plan:  # nothing to validate or store: the store would record an empty crawl run
+        settings.set("ITEM_PIPELINES", {}, priority="cmdline")
 
     from scrapy.crawler import AsyncCrawlerProcess
 
@@ -95,13 +112,17 @@ def run(args: argparse.Namespace) -> int:
 
     process = AsyncCrawlerProcess(settings)
     crawler = process.create_crawler(SpseSpider)
-    process.crawl(crawler, site=",".join(sites), year=year, full="1" if args.full else "")
+    plan = "1" if args.plan else ""
+    process.crawl(crawler, site=",".join(sites), year=year, full="1" if args.full else "", plan=plan)
     process.start()
     stats: dict[str, Any] = dict(crawler.stats.get_stats())
     if args.stats is not None:
         text = json.dumps(stats, indent=2, sort_keys=True, default=str)
         args.stats.write_text(text + "\n", encoding="utf-8")
-    print_summary(stats)
+    if args.plan:
+        print_plan(stats, settings, len(sites), year)
+    else:
+        print_summary(stats)
     failed = any(key.startswith(("lpse/list_failed/", "lpse/host_blocked/")) for key in stats)
     return 0 if stats.get("finish_reason") == "finished" and not failed else 1
 
@@ -137,4 +158,32 @@ def print_summary(stats: dict[str, Any]) -> None:
     table = Table(title="lpse-leads crawl", show_header=False)
     for label, value in summary_rows(stats):
         table.add_row(label, value)
+    Console().print(table)
+
+
+def configured_rate(settings: Any) -> float | None:
+    """Requests per second the politeness settings allow on one host (None: no delay set)."""
+    delay = settings.getfloat("DOWNLOAD_DELAY", 0.0)
+    return 1.0 / delay if delay > 0 else None
+
+
+def print_plan(stats: dict[str, Any], settings: Any, sites: int, year: int) -> None:
+    """Print what a crawl of these sites and year would spend, from the list calls just made."""
+    from rich.console import Console
+    from rich.table import Table
+
+    from crawler.plan import STAGE_CLASSES, plan_from_stats
+
+    plan = plan_from_stats(stats, configured_rate(settings))
+    table = Table(title=f"lpse-leads crawl --plan: {sites} site(s), {year}", show_header=False)
+    table.add_row("list calls made", f"{plan['list_calls']:,}")
+    for stage in STAGE_CLASSES:
+        rows, requests = plan["rows"][stage], plan["detail_requests"][stage]
+        table.add_row(f"rows {stage}", f"{rows:,} → {requests:,} detail requests")
+    table.add_row("rows unchanged (list only)", f"{plan['unchanged_rows']:,}")
+    table.add_row("requests expected", f"{plan['requests']:,} (list calls + detail requests)")
+    rate = plan["rate_per_second"]
+    at_rate = f"{plan['hours_at_rate']:.2f} h at {rate:g} request/s" if rate else "no DOWNLOAD_DELAY set"
+    table.add_row("time at the configured rate", at_rate)
+    table.add_row("at 1 / 2 requests/s", f"{plan['hours_at'][1.0]:.2f} h / {plan['hours_at'][2.0]:.2f} h")
     Console().print(table)

@@ -1,0 +1,85 @@
+"""The crawl plan: which detail requests a list row will cost, and the sum over a crawl's lists.
+
+`lpse-leads crawl --plan` makes only the list calls; for every construction row it asks
+`row_requests` which detail pages reading that row needs, and sums them per stage, so the operator
+sees before the first backfill how many requests (and hours at the host's rate) the crawl will
+spend. One place decides what a row costs: the crawler's own rule (`crawler.spiders.spse`) follows
+the tabs the announcement shows, which the list row predicts from its stage (column 3) and its
+contract value (column 10).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from crawler import protocol
+
+#: Stage texts (lower-case words) from which the winner is announced and the pemenang tab shown
+#: ("Penetapan Pemenang" comes before the announcement: no tab yet).
+_WINNER_WORDS = (
+    "pengumuman pemenang",
+    "sanggah",
+    "penunjukan penyedia",
+    "penandatanganan kontrak",
+    "sudah selesai",
+    "selesai",
+)
+#: Stage texts of a package that ended without a winner (cancelled or failed).
+_FAILED_WORDS = ("batal", "gagal", "dibatalkan", "ditutup")
+
+#: Stage classes, in the order a report lists them.
+STAGE_CLASSES = ("pre_award", "winner", "contract", "failed")
+
+
+def stage_class(row: Mapping[str, Any]) -> str:
+    """`contract` (a contract value on the row), `winner`, `failed` or `pre_award`, from the row alone."""
+    if row.get("contract_value") is not None:
+        return "contract"
+    stage = " ".join(str(row.get("stage") or "").lower().split())
+    flags = " ".join(str(flag) for flag in row.get("flags") or []).lower()
+    if any(word in stage for word in _FAILED_WORDS) or "batal" in flags:
+        return "failed"
+    if any(word in stage for word in _WINNER_WORDS):
+        return "winner"
+    return "pre_award"
+
+
+def row_requests(kind: protocol.ListKind, row: Mapping[str, Any]) -> tuple[str, ...]:
+    """The detail pages the crawler requests to read this row's package, announcement first.
+
+    Tender and non tender: the announcement, the pemenang tab once a winner is named, the
+    pemenangberkontrak tab once a contract is signed, and the jadwal. Darurat: the announcement
+    and the realisation page (an emergency purchase is published after the work is ordered).
+    """
+    stage = stage_class(row)
+    pages = ["announcement"]
+    if kind.schedule_path is None:  # darurat
+        return (*pages, protocol.REALISATION)
+    if stage in ("winner", "contract"):
+        pages.append(protocol.WINNERS)
+    if stage == "contract":
+        pages.append(protocol.CONTRACT)
+    pages.append(protocol.SCHEDULE)
+    return tuple(pages)
+
+
+def plan_from_stats(stats: Mapping[str, Any], rate_per_second: float | None) -> dict[str, Any]:
+    """The plan a `--plan` crawl's stats describe: list calls made, rows per stage, detail requests
+    expected, their sum and the hours at `rate_per_second` (None: no delay configured) and at 1 and 2/s."""
+    list_calls = int(stats.get("downloader/request_count", 0)) - int(stats.get("robotstxt/request_count", 0))
+    rows = {c: int(stats.get(f"lpse/plan/rows/{c}", 0)) for c in STAGE_CLASSES}
+    detail = {c: int(stats.get(f"lpse/plan/requests/{c}", 0)) for c in STAGE_CLASSES}
+    unchanged = int(stats.get("lpse/list_unchanged", 0))
+    total = list_calls + sum(detail.values())
+    hours = {rate: total / rate / 3600 for rate in (1.0, 2.0)}
+    return {
+        "list_calls": list_calls,
+        "rows": rows,
+        "unchanged_rows": unchanged,
+        "detail_requests": detail,
+        "requests": total,
+        "rate_per_second": rate_per_second,
+        "hours_at_rate": None if not rate_per_second else total / rate_per_second / 3600,
+        "hours_at": hours,
+    }

@@ -104,7 +104,7 @@ class Lead(Base):
     fingerprint: Mapped[str] = mapped_column(String(64))
     url: Mapped[str] = mapped_column(Text)
     first_built: Mapped[dt.datetime]
-    last_built: Mapped[dt.datetime]
+    last_built: Mapped[dt.datetime] = mapped_column(index=True)
     #: The package's ``last_changed`` this lead was computed from (None: recompute on the next build).
     source_changed: Mapped[dt.datetime | None]
 
@@ -116,7 +116,7 @@ class LeadEvent(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     lead_id: Mapped[int] = mapped_column(ForeignKey("leads.id", ondelete="CASCADE"), index=True)
-    at: Mapped[dt.datetime]
+    at: Mapped[dt.datetime] = mapped_column(index=True)
     old_status: Mapped[str | None] = mapped_column(String(12))
     new_status: Mapped[str] = mapped_column(String(12))
     by: Mapped[str] = mapped_column(Text)

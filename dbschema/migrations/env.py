@@ -12,6 +12,7 @@ from sqlalchemy import Connection, pool
 
 import digest.models
 import leads.models
+import leads.summary_models
 import pipeline.models as models
 import web.models
 from pipeline.db import make_engine
@@ -19,7 +20,7 @@ from pipeline.db import make_engine
 # One database, one migration history: every room keeps its tables on the pipeline's Base, so
 # this environment (loaded only while migrating) imports every room's models; otherwise
 # autogenerate would propose dropping their tables. A new room adds its models module here.
-_ALL_MODELS = (models, leads.models, digest.models, web.models)
+_ALL_MODELS = (models, leads.models, leads.summary_models, digest.models, web.models)
 config = context.config
 target_metadata = models.Base.metadata
 

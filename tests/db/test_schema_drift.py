@@ -11,6 +11,7 @@ from alembic.migration import MigrationContext
 
 import digest.models  # noqa: F401  (registers its tables on the shared Base)
 import leads.models  # noqa: F401
+import leads.summary_models  # noqa: F401
 import web.models  # noqa: F401
 from dbschema import upgrade
 from pipeline.db import make_engine

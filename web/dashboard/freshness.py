@@ -1,0 +1,92 @@
+"""Data freshness per SPSE site: its last crawl (when, how it ended) and, when recorded, its health.
+
+Crawl runs list the sites they covered (``crawl_runs.sites``); the newest ``RUNS`` runs are read and
+each site takes its latest one. A site's health verdict (``ok`` / ``degraded`` / ``dark``) comes from
+``site_health`` when that table exists (crawl health monitoring, issue 9); without it the column
+stays empty rather than guessed from the run's status.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from sqlalchemy import Connection, inspect, select, text
+
+from pipeline.models import CrawlRun, Site
+from web.dashboard.queries import Table
+
+RUNS = 400
+RUN_STATUS = {
+    "finished": "selesai",
+    "running": "berjalan",
+    "interrupted": "terputus",
+    "shutdown": "dihentikan",
+}
+VERDICTS = {"ok": "baik", "degraded": "menurun", "dark": "mati"}
+
+
+def _health(connection: Connection) -> dict[str, tuple[str, list[str], dt.datetime | None]]:
+    """Latest verdict per site from ``site_health`` (empty when the table does not exist)."""
+    if "site_health" not in inspect(connection).get_table_names():
+        return {}
+    rows = connection.execute(
+        text(
+            "SELECT h.site, h.verdict, h.reasons, h.checked_at FROM site_health h "
+            "JOIN (SELECT site, max(id) AS id FROM site_health GROUP BY site) last ON last.id = h.id"
+        )
+    ).all()
+    out = {}
+    for site, verdict, reasons, checked in rows:
+        if isinstance(reasons, str):
+            import json
+
+            reasons = json.loads(reasons)
+        out[site.rstrip("/")] = (verdict, list(reasons or []), checked)
+    return out
+
+
+def freshness(connection: Connection, now: dt.datetime) -> Table:
+    """One row per known site: last crawl start and end, its status, age in hours, health verdict."""
+    runs = connection.execute(
+        select(CrawlRun.started_at, CrawlRun.finished_at, CrawlRun.status, CrawlRun.sites)
+        .order_by(CrawlRun.id.desc())
+        .limit(RUNS)
+    ).all()
+    last: dict[str, Any] = {}
+    for run in runs:
+        for site in run.sites or []:
+            last.setdefault(site.rstrip("/"), run)
+    sites = [url.rstrip("/") for url in connection.scalars(select(Site.url))]
+    health = _health(connection)
+    rows = []
+    for site in sorted(set(sites) | set(last)):
+        run = last.get(site)
+        verdict, reasons, _ = health.get(site, (None, [], None))
+        moment = run.finished_at or run.started_at if run else None
+        rows.append(
+            {
+                "site": site,
+                "last_started": run.started_at if run else None,
+                "last_finished": run.finished_at if run else None,
+                "status": RUN_STATUS.get(run.status, run.status) if run else "belum pernah",
+                "age_hours": round((now - moment).total_seconds() / 3600, 1) if moment else None,
+                "verdict": VERDICTS.get(verdict, verdict) if verdict else "",
+                "reasons": "; ".join(reasons),
+            }
+        )
+    rows.sort(key=lambda r: (r["age_hours"] is None, -(r["age_hours"] or 0), r["site"]))
+    return Table(
+        "situs",
+        "Kesegaran data per situs LPSE",
+        (
+            ("site", "Situs"),
+            ("last_started", "Crawl terakhir mulai (UTC)"),
+            ("last_finished", "Selesai (UTC)"),
+            ("status", "Status crawl"),
+            ("age_hours", "Umur data (jam)"),
+            ("verdict", "Kesehatan"),
+            ("reasons", "Alasan"),
+        ),
+        rows,
+    )

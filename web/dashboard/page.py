@@ -1,0 +1,148 @@
+"""The dashboard page assembled: figures of a scope (``queries``), their SVG charts (``svg``), the page.
+
+``TABLES`` names every table behind a chart; the page and ``/dashboard/<name>.csv`` read the same
+function, so the CSV is exactly what the chart drew.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from typing import Any
+from urllib.parse import urlencode
+
+from fastapi import Request
+from fastapi.responses import HTMLResponse
+from sqlalchemy import Connection, select
+from sqlalchemy.orm import Session
+
+from digest.formatting import rupiah
+from leads.models import Branch
+from pipeline.writer import utcnow
+from web.access import Viewer
+from web.dashboard import mapdata, queries, svg
+from web.dashboard.freshness import freshness
+from web.dashboard.queries import Scope, Table
+from web.templating import render
+
+#: What the map colours: open leads, or their estimated contribution.
+MAP_MEASURES = {"lead": "Lead terbuka", "iuran": "Estimasi iuran terbuka"}
+BARS = 15
+
+
+def _funnel_table(connection: Connection, scope: Scope, now: dt.datetime) -> Table:
+    return queries.funnel(connection, scope)[0]
+
+
+TABLES: dict[str, Callable[[Connection, Scope, dt.datetime], Table]] = {
+    "cabang": lambda c, s, now: queries.by_branch(c, s),
+    "kabkota": lambda c, s, now: queries.by_kabkota(c, s, mapdata.load().names),
+    "corong": _funnel_table,
+    "tunggakan": lambda c, s, now: queries.overdue(c, s),
+    "kontraktor": lambda c, s, now: queries.top_contractors(c, s),
+    "situs": lambda c, s, now: freshness(c, now),
+}
+
+
+def scope_choices(session: Session, viewer: Viewer) -> dict[str, list[tuple[str, str]]]:
+    """Kanwil and branch choices the viewer may switch to (analysts: all; Kanwil users: its branches)."""
+    if viewer.role in ("analyst", "admin"):
+        branches = session.execute(select(Branch.code, Branch.name, Branch.kanwil).order_by(Branch.code)).all()
+        kanwils = sorted({b.kanwil for b in branches if b.kanwil})
+        return {"kanwil": [(k, k) for k in kanwils], "cabang": [(b.code, f"{b.code} {b.name}") for b in branches]}
+    if viewer.role == "kanwil" and viewer.kanwil:
+        branches = session.execute(
+            select(Branch.code, Branch.name).where(Branch.kanwil == viewer.kanwil).order_by(Branch.code)
+        ).all()
+        return {"kanwil": [], "cabang": [(b.code, f"{b.code} {b.name}") for b in branches]}
+    return {"kanwil": [], "cabang": []}
+
+
+def _count(n: int) -> str:
+    return f"{n:,}".replace(",", ".")
+
+
+def _map(table: Table, measure: str, focus: set[str] | None) -> dict[str, Any]:
+    geo = mapdata.load()
+    rows = {r["kabkota_code"]: r for r in table.rows if r["kabkota_code"]}
+    key = "open" if measure == "lead" else "open_contribution"
+    values = {code: svg.as_float(row[key]) for code, row in rows.items()}
+
+    def describe(code: str, name: str) -> str:
+        row = rows.get(code)
+        if row is None:
+            return f"{name}: tidak ada lead"
+        return (
+            f"{name}: {_count(row['open'])} lead terbuka dari {_count(row['leads'])}, "
+            f"estimasi iuran {rupiah(row['open_contribution'])}"
+        )
+
+    shown = [v for code, v in values.items() if focus is None or code in focus]
+    fmt = _count if measure == "lead" else (lambda v: rupiah(round(v)))  # type: ignore[arg-type]
+    title = f"Peta {MAP_MEASURES[measure].lower()} per kabupaten/kota"
+    return {
+        "svg": svg.choropleth(geo, values, describe, title, focus),
+        "legend": svg.legend(shown, fmt, "Keterangan warna"),
+        "title": title,
+    }
+
+
+def render_dashboard(
+    request: Request,
+    session: Session,
+    viewer: Viewer,
+    scope: Scope,
+    measure: str,
+    focus: set[str] | None,
+    choices: dict[str, list[tuple[str, str]]],
+) -> HTMLResponse:
+    """The whole page for ``scope`` (the summary must be fresh: see ``leads.summary.ensure_fresh``)."""
+    connection = session.connection()
+    now = utcnow()
+    totals = queries.totals(connection, scope)
+    branches = queries.by_branch(connection, scope)
+    kabkota = queries.by_kabkota(connection, scope, mapdata.load().names)
+    funnel, median_days = queries.funnel(connection, scope)
+    overdue = queries.overdue(connection, scope)
+    contractors = queries.top_contractors(connection, scope)
+    sites = freshness(connection, now)
+    params = {k: v for k, v in (("kanwil", scope.key if scope.level == "kanwil" else ""),
+                                ("cabang", scope.key if scope.level == "branch" else "")) if v}  # fmt: skip
+    charts = {
+        "cabang": svg.bar_chart(
+            [
+                svg.Bar(r["label"], svg.as_float(r["open_contribution"]), rupiah(r["open_contribution"]))
+                for r in branches.rows[:BARS]
+            ],
+            "Estimasi iuran lead terbuka per kantor cabang",
+        ),
+        "corong": svg.funnel_chart(
+            [(r["label"], r["leads"], r["from_previous"]) for r in funnel.rows], funnel.title
+        ),
+        "tunggakan": svg.bar_chart(
+            [svg.Bar(r["bucket"], r["leads"], f"{_count(r['leads'])} lead") for r in overdue.rows],
+            overdue.title,
+        ),
+        "kontraktor": svg.bar_chart(
+            [svg.Bar(r["contractor"], r["leads"], f"{_count(r['leads'])} lead") for r in contractors.rows[:10]],
+            contractors.title,
+        ),
+    }
+    return render(
+        request,
+        "dashboard.html.j2",
+        {
+            "scope": scope,
+            "totals": totals,
+            "median_days": median_days,
+            "tables": {t.name: t for t in (branches, kabkota, funnel, overdue, contractors, sites)},
+            "charts": charts,
+            "map": _map(kabkota, measure, focus),
+            "measure": measure,
+            "measures": MAP_MEASURES,
+            "choices": choices,
+            "query": urlencode(params),
+            "refreshed_at": queries.summary_time(connection),
+            "kabkota_top": kabkota.rows[:20],
+        },
+    )

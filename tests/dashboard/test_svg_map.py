@@ -66,7 +66,9 @@ def test_choropleth_colours_by_quantile_class_and_zooms_to_the_focus():
     assert paths["63.71"].get("fill") == svg.CLASS_COLOURS[-1]
     assert paths["64.71"].get("fill") == svg.CLASS_COLOURS[-3]
     assert paths["11.01"].get("fill") == svg.NO_LEADS
-    assert paths["63.71"].find("{http://www.w3.org/2000/svg}title").text.endswith("<100>")  # escaped, parsed back
+    assert (
+        paths["63.71"].find("{http://www.w3.org/2000/svg}title").text.endswith("<100>")
+    )  # escaped, parsed back
     whole = root.get("viewBox")
     zoomed = _parse(svg.choropleth(geo, values, lambda c, n: n, "Peta", focus={"64.71", "64.72"}))
     assert zoomed.get("viewBox") != whole
@@ -89,7 +91,9 @@ def test_bar_and_funnel_charts_escape_labels_and_scale_bars():
     root = _parse(svg.bar_chart(bars, "Per cabang"))
     rects = root.findall(".//{http://www.w3.org/2000/svg}rect")
     assert float(rects[0].get("width")) == pytest.approx(2 * float(rects[1].get("width")))
-    assert "B1 <Balikpapan>" in ET.tostring(root, encoding="unicode").replace("&lt;", "<").replace("&gt;", ">")
+    assert "B1 <Balikpapan>" in ET.tostring(root, encoding="unicode").replace("&lt;", "<").replace(
+        "&gt;", ">"
+    )
     empty = _parse(svg.bar_chart([], "Kosong"))
     assert "Belum ada data" in ET.tostring(empty, encoding="unicode")
     funnel = _parse(svg.funnel_chart([("Baru", 9, None), ("Terkirim", 6, 66.7)], "Corong"))

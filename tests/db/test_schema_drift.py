@@ -10,7 +10,7 @@ from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 
 import digest.models  # noqa: F401  (registers its tables on the shared Base)
-import leads.models  # noqa: F401
+import leads.models
 import leads.summary_models  # noqa: F401
 import web.models  # noqa: F401
 from dbschema import upgrade

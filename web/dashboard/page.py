@@ -47,9 +47,14 @@ TABLES: dict[str, Callable[[Connection, Scope, dt.datetime], Table]] = {
 def scope_choices(session: Session, viewer: Viewer) -> dict[str, list[tuple[str, str]]]:
     """Kanwil and branch choices the viewer may switch to (analysts: all; Kanwil users: its branches)."""
     if viewer.role in ("analyst", "admin"):
-        branches = session.execute(select(Branch.code, Branch.name, Branch.kanwil).order_by(Branch.code)).all()
+        branches = session.execute(
+            select(Branch.code, Branch.name, Branch.kanwil).order_by(Branch.code)
+        ).all()
         kanwils = sorted({b.kanwil for b in branches if b.kanwil})
-        return {"kanwil": [(k, k) for k in kanwils], "cabang": [(b.code, f"{b.code} {b.name}") for b in branches]}
+        return {
+            "kanwil": [(k, k) for k in kanwils],
+            "cabang": [(b.code, f"{b.code} {b.name}") for b in branches],
+        }
     if viewer.role == "kanwil" and viewer.kanwil:
         branches = session.execute(
             select(Branch.code, Branch.name).where(Branch.kanwil == viewer.kanwil).order_by(Branch.code)
@@ -124,7 +129,10 @@ def render_dashboard(
             overdue.title,
         ),
         "kontraktor": svg.bar_chart(
-            [svg.Bar(r["contractor"], r["leads"], f"{_count(r['leads'])} lead") for r in contractors.rows[:10]],
+            [
+                svg.Bar(r["contractor"], r["leads"], f"{_count(r['leads'])} lead")
+                for r in contractors.rows[:10]
+            ],
             contractors.title,
         ),
     }

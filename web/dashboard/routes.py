@@ -38,7 +38,9 @@ NOT_YOURS = "Dasbor ini di luar wilayah kerja Anda."
 
 def _kanwil_exists(session: Session, name: str) -> bool:
     known = session.scalar(select(Branch.code).where(Branch.kanwil == name).limit(1))
-    return known is not None or session.scalar(select(SummaryCell.id).where(SummaryCell.kanwil == name).limit(1))
+    return known is not None or session.scalar(
+        select(SummaryCell.id).where(SummaryCell.kanwil == name).limit(1)
+    )
 
 
 def scope_for(viewer: Viewer, session: Session, kanwil: str, cabang: str) -> Scope:
@@ -77,7 +79,9 @@ def focus_of(session: Session, scope: Scope) -> set[str] | None:
     if scope.level == "national":
         return None
     covered = select(BranchKabkota.kabkota_code).join(Branch, Branch.code == BranchKabkota.branch_code)
-    covered = covered.where(Branch.kanwil == scope.key if scope.level == "kanwil" else Branch.code == scope.key)
+    covered = covered.where(
+        Branch.kanwil == scope.key if scope.level == "kanwil" else Branch.code == scope.key
+    )
     with_leads = select(SummaryCell.kabkota_code).where(scope.cells(), SummaryCell.kabkota_code.is_not(None))
     return set(session.scalars(covered)) | set(session.scalars(with_leads.distinct()))
 
@@ -119,7 +123,11 @@ def table_csv(
     session.commit()
     table = page.TABLES[name](session.connection(), scope, utcnow())
     stream = io.StringIO()
-    write_csv(stream, [label for _, label in table.columns], ([row.get(k) for k, _ in table.columns] for row in table.rows))
+    write_csv(
+        stream,
+        [label for _, label in table.columns],
+        ([row.get(k) for k, _ in table.columns] for row in table.rows),
+    )
     filename = f"dasbor-{name}-{scope.level}{'-' + scope.key if scope.key else ''}.csv".replace(" ", "_")
     return Response(
         stream.getvalue(),

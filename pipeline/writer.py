@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import datetime as dt
 import time
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -21,22 +21,18 @@ from sqlalchemy import (
     Connection,
     Engine,
     Integer,
-    String,
-    Table,
-    and_,
     any_,
     bindparam,
     column,
     delete,
-    func,
     select,
     table,
-    tuple_,
     update,
 )
 from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.exc import OperationalError
 
+from pipeline.bulkio import bulk_insert, by_keys, chunks, copy_rows, key_table
 from pipeline.contractors import ContractorResolver, dialect_insert
 from pipeline.locations import resolve_location
 from pipeline.models import (
@@ -51,7 +47,6 @@ from pipeline.models import (
 from pipeline.rebuild import WINNER_KINDS, package_query, rebuild_records
 from pipeline.record import SCALAR_FIELDS, STAGE_FIELDS, WINNER_FIELDS, Record, changed_fields, value_text
 
-_CHUNK = 500
 _CHILD_MODELS = (PackageFlag, PackageStage, PackageLocation, PackageWinner)
 #: Attempts at a batch when SQLite reports a lock that outlasted the busy timeout.
 LOCK_ATTEMPTS = 5
@@ -81,105 +76,6 @@ class BatchResult:
     seen: int = 0
     changes: int = 0
     changed_keys: list[tuple[str, str]] = field(default_factory=list)
-
-
-def _chunks(items: Sequence[Any]) -> Iterable[Sequence[Any]]:
-    """Slices below every database's bound-parameter limit."""
-    for start in range(0, len(items), _CHUNK):
-        yield items[start : start + _CHUNK]
-
-
-def bulk_insert(
-    connection: Connection, table: Table, columns: Sequence[str], rows: Sequence[Sequence[Any]]
-) -> None:
-    """Insert many rows (value sequences in `columns` order) in the caller's transaction.
-
-    COPY on PostgreSQL, where psycopg would send an executemany as one statement per row and
-    COPY is several times faster (bench/store.py); the driver's executemany of positional rows
-    elsewhere (SQLite). Rows are tuples, not dicts: a batch of 500 packages has ~5,000 child
-    rows and building a dict for each showed. Values are bound through each column's type first.
-    """
-    if not rows:
-        return
-    if connection.dialect.name == "postgresql":
-        _copy(connection, table, table.name, columns, rows)
-        return
-    compiled = table.insert().compile(dialect=connection.dialect, column_keys=list(columns))
-    if not compiled.positional or compiled.positiontup is None:
-        connection.execute(table.insert(), [dict(zip(columns, row, strict=True)) for row in rows])
-        return
-    order = [list(columns).index(name) for name in compiled.positiontup]
-    convert = _converters(connection, table, columns)
-    connection.exec_driver_sql(
-        compiled.string, [tuple(row[i] for i in order) for row in _converted(rows, convert)]
-    )
-
-
-def _converters(connection: Connection, types: Table, columns: Sequence[str]) -> list[tuple[int, Any]]:
-    """(position, bind processor) of the columns whose type converts values (money, UTC datetimes)."""
-    dialect = connection.dialect
-    return [
-        (i, proc)
-        for i, name in enumerate(columns)
-        if (proc := types.c[name].type.bind_processor(dialect)) is not None
-    ]
-
-
-def _converted(rows: Iterable[Sequence[Any]], convert: Sequence[tuple[int, Any]]) -> Iterator[Sequence[Any]]:
-    """Each row with its values bound through the column types, as an INSERT would store them."""
-    for row in rows:
-        if convert:
-            row = list(row)
-            for i, proc in convert:
-                row[i] = proc(row[i])
-        yield row
-
-
-def _copy(
-    connection: Connection, types: Table, target: str, columns: Sequence[str], rows: Iterable[Sequence[Any]]
-) -> None:
-    """COPY rows (value sequences in `columns` order) into the PostgreSQL table named `target`.
-
-    Each value goes through the bind processor of the same-named column of `types` (money,
-    UTC datetimes), so what lands is what an INSERT of that column would have stored.
-    """
-    dialect = connection.dialect
-    names = ", ".join(dialect.identifier_preparer.quote(name) for name in columns)
-    cursor = connection.connection.driver_connection.cursor()
-    with cursor.copy(f"COPY {dialect.identifier_preparer.quote(target)} ({names}) FROM STDIN") as copy:
-        for row in _converted(rows, _converters(connection, types, columns)):
-            copy.write_row(row)
-
-
-def _key_table(site_ids: Sequence[int], codes: Sequence[str]) -> Any:
-    """PostgreSQL: the batch's (site_id, code) keys as one `unnest` of two array parameters.
-
-    Two bound arrays instead of an IN list of 2 × 500 parameters: the SQL text stays the same for
-    every batch, so psycopg neither re-parses a long query each time nor keeps the server from
-    preparing it (the expanding IN lists cost as much as the inserts they served).
-    """
-    return (
-        func.unnest(
-            bindparam("key_sites", list(site_ids), type_=ARRAY(Integer)),
-            bindparam("key_codes", list(codes), type_=ARRAY(String)),
-        )
-        .table_valued("site_id", "code")
-        .render_derived()
-    )
-
-
-def _by_keys(connection: Connection, query: Any, pairs: Sequence[tuple[int, str]]) -> list[Any]:
-    """Rows of `query` (a SELECT over packages) for the given (site_id, code) pairs only."""
-    if not pairs:
-        return []
-    if connection.dialect.name == "postgresql":
-        keys = _key_table([sid for sid, _ in pairs], [code for _, code in pairs])
-        on = and_(Package.site_id == keys.c.site_id, Package.code == keys.c.code)
-        return list(connection.execute(query.join(keys, on)))
-    rows: list[Any] = []
-    for chunk in _chunks(pairs):
-        rows.extend(connection.execute(query.where(tuple_(Package.site_id, Package.code).in_(chunk))))
-    return rows
 
 
 #: Column order of the child rows built in `_replace_children` and `_history`.
@@ -303,7 +199,7 @@ class PackageWriter:
     ) -> dict[tuple[str, str], tuple[int, Record, dt.datetime]]:
         """(site, code) → (id, stored record, last_changed) for the keys already stored."""
         pairs = [(site_ids[site], code) for site, code in keys]
-        rows = _by_keys(connection, package_query().add_columns(Package.last_changed), pairs)
+        rows = by_keys(connection, package_query().add_columns(Package.last_changed), pairs)
         records = rebuild_records(connection, rows) if rows else {}
         return {(r.site, r.code): (r.id, records[r.id], r.last_changed) for r in rows}
 
@@ -353,7 +249,7 @@ class PackageWriter:
         )
         connection.execute(stmt, list(rows))
         pairs = [(site_ids[site], code) for site, code in wanted]
-        found = _by_keys(connection, select(Package.site_id, Package.code, Package.id), pairs)
+        found = by_keys(connection, select(Package.site_id, Package.code, Package.id), pairs)
         return {(urls[sid], code): pid for sid, code, pid in found}
 
     def _upsert_staged(
@@ -372,7 +268,7 @@ class PackageWriter:
             f"CREATE TEMPORARY TABLE {_BATCH_TABLE} ON COMMIT DROP"
             f" AS SELECT {quoted} FROM packages WITH NO DATA"
         )
-        _copy(connection, packages, _BATCH_TABLE, names, ([row[name] for name in names] for row in rows))
+        copy_rows(connection, packages, _BATCH_TABLE, names, ([row[name] for name in names] for row in rows))
         stage = table(_BATCH_TABLE, *(column(name, packages.c[name].type) for name in names))
         stmt = dialect_insert(connection, Package).from_select(names, select(*(stage.c[n] for n in names)))
         stmt = stmt.on_conflict_do_update(
@@ -398,7 +294,7 @@ class PackageWriter:
                 ids = bindparam("old_ids", list(old_ids), type_=ARRAY(Integer))
                 connection.execute(delete(model).where(model.package_id == any_(ids)))
                 continue
-            for chunk in _chunks(old_ids):
+            for chunk in chunks(old_ids):
                 connection.execute(delete(model).where(model.package_id.in_(chunk)))
         flags: list[tuple[Any, ...]] = []
         stages: list[tuple[Any, ...]] = []
@@ -465,7 +361,7 @@ class PackageWriter:
         if not seen:
             return 0
         if connection.dialect.name == "postgresql":
-            keys = _key_table([site_ids[s.site] for s in seen], [s.code for s in seen])
+            keys = key_table([site_ids[s.site] for s in seen], [s.code for s in seen])
             stmt = (
                 update(Package.__table__)
                 .where(Package.site_id == keys.c.site_id, Package.code == keys.c.code)

@@ -47,6 +47,10 @@ class PackageItem:
     winners: list[dict[str, Any]] = field(default_factory=list)
     contract_winners: list[dict[str, Any]] = field(default_factory=list)
     stages: list[dict[str, Any]] = field(default_factory=list)
+    #: The channel: None for SPSE (left out of the record), `ekatalog`, `inaproc-api`.
+    source: str | None = None
+    #: SiRUP RUP codes the channel links the package to (left out of the record when empty).
+    rup_codes: list[str] = field(default_factory=list)
     #: `list_fingerprint` of the list row this package was read from: the store keeps it for
     #: the next incremental crawl. Crawl metadata, so not part of the package record.
     fingerprint: str | None = None
@@ -62,6 +66,8 @@ class ListSeenItem:
     fingerprint: str
 
 
+#: List-valued record keys left out when empty (only some channels have them).
+OPTIONAL_LISTS = frozenset({"rup_codes"})
 #: The record keys of docs/package-format.md, in PackageItem order.
 PACKAGE_FIELDS: tuple[str, ...] = tuple(f.name for f in fields(PackageItem) if f.name != "fingerprint")
 
@@ -78,7 +84,7 @@ def package_record(item: PackageItem) -> dict[str, Any]:
     record: dict[str, Any] = {}
     for name in PACKAGE_FIELDS:
         value = getattr(item, name)
-        if value is None:
+        if value is None or (name in OPTIONAL_LISTS and not value):
             continue
         record[name] = (
             [dict(v) if isinstance(v, Mapping) else v for v in value] if isinstance(value, list) else value

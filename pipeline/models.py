@@ -26,6 +26,7 @@ NAMING_CONVENTION = {
 
 #: Scalar record keys stored as columns of `packages`, in record order.
 PACKAGE_TEXT_FIELDS = (
+    "source",
     "list",
     "name",
     "stage",
@@ -93,6 +94,8 @@ class Package(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     site_id: Mapped[int] = mapped_column(ForeignKey("sites.id"))
     code: Mapped[str] = mapped_column(String(64))
+    #: The channel the package was read from: NULL for SPSE, `ekatalog`, `inaproc-api`.
+    source: Mapped[str | None] = mapped_column(String(20))
     list: Mapped[str] = mapped_column(String(40))
     name: Mapped[str] = mapped_column(Text)
     stage: Mapped[str | None] = mapped_column(Text)
@@ -149,6 +152,50 @@ class PackageLocation(Base):
     province_code: Mapped[str | None] = mapped_column(String(10))
     province_name: Mapped[str | None] = mapped_column(Text)
     confidence: Mapped[str] = mapped_column(String(20))
+    #: NULL: a Lokasi Pekerjaan the channel showed. `sirup`: taken from the linked SiRUP plan;
+    #: `satker`: the satker's government region (no plan known). Derived rows are not part of the record.
+    derived_from: Mapped[str | None] = mapped_column(String(10))
+
+
+class PackageRupCode(Base):
+    """A SiRUP RUP code (`kode_rup`) of the package, in the channel's order: the link to its plan."""
+
+    __tablename__ = "package_rup_codes"
+
+    package_id: Mapped[int] = mapped_column(ForeignKey("packages.id", ondelete="CASCADE"), primary_key=True)
+    position: Mapped[int] = mapped_column(primary_key=True)
+    rup_code: Mapped[str] = mapped_column(String(32), index=True)
+
+
+class Plan(Base):
+    """A planned package from SiRUP (not a lead: no contractor yet), with its location resolved."""
+
+    __tablename__ = "plans"
+    __table_args__ = (UniqueConstraint("site_id", "rup_code"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    site_id: Mapped[int] = mapped_column(ForeignKey("sites.id"))
+    rup_code: Mapped[str] = mapped_column(String(32), index=True)
+    name: Mapped[str] = mapped_column(Text)
+    category: Mapped[str | None] = mapped_column(Text)
+    method: Mapped[str | None] = mapped_column(Text)
+    fiscal_year: Mapped[int | None]
+    funding_source: Mapped[str | None] = mapped_column(Text)
+    budget_value: Mapped[Decimal | None]
+    agency: Mapped[str | None] = mapped_column(Text)
+    agency_code: Mapped[str | None] = mapped_column(String(20))
+    work_unit: Mapped[str | None] = mapped_column(Text)
+    location: Mapped[str | None] = mapped_column(Text)
+    kabkota_code: Mapped[str | None] = mapped_column(String(10), index=True)
+    kabkota_name: Mapped[str | None] = mapped_column(Text)
+    province_code: Mapped[str | None] = mapped_column(String(10))
+    province_name: Mapped[str | None] = mapped_column(Text)
+    location_confidence: Mapped[str] = mapped_column(String(20))
+    planned_month: Mapped[str | None] = mapped_column(String(7))
+    first_seen: Mapped[dt.datetime]
+    last_seen: Mapped[dt.datetime]
+    last_changed: Mapped[dt.datetime]
+    last_run_id: Mapped[int | None] = mapped_column(ForeignKey("crawl_runs.id"))
 
 
 class Contractor(Base):

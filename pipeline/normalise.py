@@ -78,6 +78,7 @@ def normalise_item(item: PackageItem) -> PackageItem:
     item.stages = [stage(s) for s in item.stages or []]
     item.winners = [winner(w) for w in item.winners or []]
     item.contract_winners = [winner(w) for w in item.contract_winners or []]
+    item.rup_codes = [c for c in (text(v) for v in item.rup_codes or []) if c]
     return item
 
 

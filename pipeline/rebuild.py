@@ -11,7 +11,15 @@ from typing import Any
 
 from sqlalchemy import Connection, Row, select
 
-from pipeline.models import Package, PackageFlag, PackageLocation, PackageStage, PackageWinner, Site
+from pipeline.models import (
+    Package,
+    PackageFlag,
+    PackageLocation,
+    PackageRupCode,
+    PackageStage,
+    PackageWinner,
+    Site,
+)
 from pipeline.record import SCALAR_FIELDS, STAGE_FIELDS, WINNER_FIELDS, Record
 
 _CHUNK = 500
@@ -70,16 +78,20 @@ def rebuild_records(connection: Connection, packages: Sequence[Row[Any]]) -> dic
     locations = _children(connection, PackageLocation, ids)
     stages = _children(connection, PackageStage, ids)
     winners = _children(connection, PackageWinner, ids)
+    rup_codes = _children(connection, PackageRupCode, ids)
     out: dict[int, Record] = {}
     for row in packages:
         record: Record = {"site": row.site, "code": row.code, **_present(row, SCALAR_FIELDS)}
         record["flags"] = [f.flag for f in flags.get(row.id, [])]
-        record["locations"] = [loc.raw for loc in locations.get(row.id, [])]
+        # Derived locations (from the plan or the satker) were not shown by the channel.
+        record["locations"] = [loc.raw for loc in locations.get(row.id, []) if loc.derived_from is None]
         record["stages"] = [_present(s, STAGE_FIELDS) for s in stages.get(row.id, [])]
         record["winners"] = []
         record["contract_winners"] = []
         for w in winners.get(row.id, []):
             record[WINNER_KINDS[w.kind]].append(_present(w, WINNER_FIELDS))
+        if row.id in rup_codes:
+            record["rup_codes"] = [r.rup_code for r in rup_codes[row.id]]
         out[row.id] = record
     return out
 

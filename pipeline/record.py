@@ -15,6 +15,8 @@ from pipeline.models import PACKAGE_MONEY_FIELDS, PACKAGE_TEXT_FIELDS, WINNER_MO
 
 #: Keys that are always present and hold lists.
 LIST_FIELDS = ("flags", "locations", "winners", "contract_winners", "stages")
+#: List keys present only when not empty (the channels that give them: e-Katalog, the API).
+OPTIONAL_LIST_FIELDS = ("rup_codes",)
 #: Scalar keys of a record, beyond the natural key (site, code).
 SCALAR_FIELDS = (*PACKAGE_TEXT_FIELDS, "fiscal_year", *PACKAGE_MONEY_FIELDS)
 #: Keys a winner object may carry.
@@ -22,7 +24,7 @@ WINNER_FIELDS = (*WINNER_TEXT_FIELDS, *WINNER_MONEY_FIELDS)
 #: Keys a stage object may carry.
 STAGE_FIELDS = ("name", "start", "end")
 #: Every field whose change is recorded in package_changes, in a stable order.
-TRACKED_FIELDS = (*SCALAR_FIELDS, *LIST_FIELDS)
+TRACKED_FIELDS = (*SCALAR_FIELDS, *LIST_FIELDS, *OPTIONAL_LIST_FIELDS)
 
 Record = dict[str, Any]
 
@@ -48,7 +50,7 @@ def changed_fields(old: Mapping[str, Any], new: Mapping[str, Any]) -> list[tuple
     out = []
     for name in TRACKED_FIELDS:
         before, after = old.get(name), new.get(name)
-        if name in LIST_FIELDS:
+        if name in LIST_FIELDS or name in OPTIONAL_LIST_FIELDS:
             before, after = before or [], after or []
         if not _same(before, after):
             out.append((name, before, after))

@@ -42,7 +42,7 @@ def problem(item: PackageItem) -> tuple[str, str] | None:
     year = item.fiscal_year
     if year is not None and (isinstance(year, bool) or not str(year).strip().isdigit()):
         return "bad_fiscal_year", repr(year)
-    for name in ("flags", "locations"):
+    for name in ("flags", "locations", "rup_codes"):
         if not all(isinstance(v, str) for v in getattr(item, name) or []):
             return f"bad_{name}", ""
     if not all(isinstance(s, dict) and isinstance(s.get("name"), str) for s in item.stages or []):

@@ -34,12 +34,14 @@ from sqlalchemy.exc import OperationalError
 
 from pipeline.bulkio import bulk_insert, by_keys, chunks, copy_rows, key_table
 from pipeline.contractors import ContractorResolver, dialect_insert
+from pipeline.derived import derived_location, needs_derivation, plan_locations
 from pipeline.locations import resolve_location
 from pipeline.models import (
     Package,
     PackageChange,
     PackageFlag,
     PackageLocation,
+    PackageRupCode,
     PackageStage,
     PackageWinner,
     Site,
@@ -47,7 +49,7 @@ from pipeline.models import (
 from pipeline.rebuild import WINNER_KINDS, package_query, rebuild_records
 from pipeline.record import SCALAR_FIELDS, STAGE_FIELDS, WINNER_FIELDS, Record, changed_fields, value_text
 
-_CHILD_MODELS = (PackageFlag, PackageStage, PackageLocation, PackageWinner)
+_CHILD_MODELS = (PackageFlag, PackageStage, PackageLocation, PackageWinner, PackageRupCode)
 #: Attempts at a batch when SQLite reports a lock that outlasted the busy timeout.
 LOCK_ATTEMPTS = 5
 
@@ -90,7 +92,9 @@ _LOCATION_COLUMNS = (
     "province_code",
     "province_name",
     "confidence",
+    "derived_from",
 )
+_RUP_COLUMNS = ("package_id", "position", "rup_code")
 _WINNER_COLUMNS = ("package_id", "kind", "position", "contractor_id", *WINNER_FIELDS)
 _CHANGE_COLUMNS = ("package_id", "crawl_run_id", "observed_at", "field", "old_value", "new_value")
 
@@ -284,7 +288,7 @@ class PackageWriter:
         old_ids: Sequence[int],
         now: dt.datetime,
     ) -> None:
-        """Write flags, stages, locations and winners of new or changed packages."""
+        """Write flags, stages, locations (shown or derived), winners, RUP codes of new/changed packages."""
         if not packages:
             return
         for model in _CHILD_MODELS:
@@ -301,6 +305,10 @@ class PackageWriter:
         locations: list[tuple[Any, ...]] = []
         winners: list[list[Any]] = []
         winner_objects: list[Mapping[str, Any]] = []
+        rup_codes: list[tuple[Any, ...]] = []
+        plans = plan_locations(
+            connection, (c for _, r in packages if needs_derivation(r) for c in r.get("rup_codes") or [])
+        )
         for pid, record in packages:
             flags += [(pid, i, f) for i, f in enumerate(record.get("flags", []))]
             stages += [
@@ -308,18 +316,13 @@ class PackageWriter:
             ]
             for i, raw in enumerate(record.get("locations", [])):
                 m = resolve_location(raw, record.get("agency"))
-                locations.append(
-                    (
-                        pid,
-                        i,
-                        raw,
-                        m.kabkota_code,
-                        m.kabkota_name,
-                        m.province_code,
-                        m.province_name,
-                        m.confidence,
-                    )
-                )
+                region = (m.kabkota_code, m.kabkota_name, m.province_code, m.province_name, m.confidence)
+                locations.append((pid, i, raw, *region, None))
+            if needs_derivation(record):
+                derived = derived_location(record, plans)
+                if derived is not None:
+                    locations.append((pid, 0, *derived))
+            rup_codes += [(pid, i, code) for i, code in enumerate(record.get("rup_codes") or [])]
             for kind, key in WINNER_KINDS.items():
                 for i, w in enumerate(record.get(key, [])):
                     winners.append([pid, kind, i, None, *(w.get(k) for k in WINNER_FIELDS)])
@@ -332,6 +335,7 @@ class PackageWriter:
             (PackageStage, _STAGE_COLUMNS, stages),
             (PackageLocation, _LOCATION_COLUMNS, locations),
             (PackageWinner, _WINNER_COLUMNS, winners),
+            (PackageRupCode, _RUP_COLUMNS, rup_codes),
         ):
             bulk_insert(connection, model.__table__, columns, rows)
 

@@ -11,18 +11,22 @@ from typing import Any, BinaryIO
 
 from scrapy.exporters import BaseItemExporter
 
-from crawler.items import PackageItem, package_record
+from crawler.items import PackageItem, PlanItem, package_record
 from domain.jsonio import dumps_record
 
 
 class PackageJsonLinesExporter(BaseItemExporter):
-    """Writes `dumps_record(package_record(item))` + newline for every PackageItem; skips other items."""
+    """Writes one record + newline for every PackageItem (and SiRUP PlanItem); skips other items."""
 
     def __init__(self, file: BinaryIO, **kwargs: Any):
         super().__init__(dont_fail=True, **kwargs)
         self.file = file
 
     def export_item(self, item: Any) -> None:
-        if not isinstance(item, PackageItem):
+        if isinstance(item, PlanItem):
+            record = item.record()
+        elif isinstance(item, PackageItem):
+            record = package_record(item)
+        else:
             return
-        self.file.write((dumps_record(package_record(item)) + "\n").encode("utf-8"))
+        self.file.write((dumps_record(record) + "\n").encode("utf-8"))

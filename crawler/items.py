@@ -15,7 +15,7 @@ from dataclasses import dataclass, field, fields
 from decimal import Decimal
 from typing import Any
 
-__all__ = ["ListSeenItem", "PackageItem", "list_fingerprint", "package_key", "package_record"]
+__all__ = ["ListSeenItem", "PackageItem", "PlanItem", "list_fingerprint", "package_key", "package_record"]
 
 
 @dataclass
@@ -119,3 +119,34 @@ def list_fingerprint(row: Mapping[str, Any]) -> str:
     ]
     digest = hashlib.sha256(json.dumps(parts, ensure_ascii=False).encode("utf-8"))
     return digest.hexdigest()[:16]
+
+
+@dataclass
+class PlanItem:
+    """A SiRUP planned package (docs/package-format.md, plan records): early warning, never a lead.
+
+    `code` is the RUP code; `locations` holds SiRUP's `lokasi` as shown (`Province, Kab/Kota (Kota)`).
+    """
+
+    site: str
+    code: str
+    name: str
+    category: str | None = None
+    method: str | None = None
+    fiscal_year: int | None = None
+    funding_source: str | None = None
+    budget_value: Decimal | None = None
+    agency: str | None = None
+    agency_code: str | None = None
+    work_unit: str | None = None
+    locations: list[str] = field(default_factory=list)
+    planned_month: str | None = None
+
+    def record(self) -> dict[str, Any]:
+        """The plan record: `source` = sirup, absent values left out."""
+        out: dict[str, Any] = {"source": "sirup"}
+        for f in fields(self):
+            value = getattr(self, f.name)
+            if value is not None:
+                out[f.name] = list(value) if isinstance(value, list) else value
+        return out

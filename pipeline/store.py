@@ -26,9 +26,10 @@ from scrapy.utils.defer import deferred_from_coro
 from sqlalchemy.engine import make_url
 from twisted.internet import task
 
-from crawler.items import ListSeenItem, PackageItem, package_record
+from crawler.items import ListSeenItem, PackageItem, PlanItem, package_record
 from dbschema import SchemaNotCurrent, ensure_schema
 from pipeline.db import make_engine
+from pipeline.plan_writer import PlanWriter
 from pipeline.retry import DatabaseUnavailable, retry_on_disconnect
 from pipeline.runs import finish_run, start_run
 from pipeline.state import DB_SETTING
@@ -56,6 +57,8 @@ class StorePipeline:
         self.failed = False
         self.packages: list[tuple[dict[str, Any], str | None]] = []
         self.seen: list[SeenPackage] = []
+        self.plans: list[dict[str, Any]] = []
+        self.plan_writer: PlanWriter | None = None
         self.last_flush = time.monotonic()
         self.writer: PackageWriter | None = None
         self.run_id: int | None = None
@@ -89,6 +92,7 @@ class StorePipeline:
             logger.error("Not crawling: %s", exc)
             raise CloseSpider(DATABASE_UNAVAILABLE) from exc
         self.writer = PackageWriter(engine, run_id=self.run_id)
+        self.plan_writer = PlanWriter(engine, self.writer.site_ids, run_id=self.run_id)
         self.timer = task.LoopingCall(self._flush_if_due)
         self.timer.start(min(1.0, self.flush_seconds), now=False)
 
@@ -103,7 +107,7 @@ class StorePipeline:
         if self.failed:
             return
         self.failed = True
-        self.packages, self.seen = [], []
+        self.packages, self.seen, self.plans = [], [], []
         logger.error("Stopping the crawl: %s. Run the crawl again to fetch what was not stored.", exc)
         if self.crawler.stats is not None:
             self.crawler.stats.set_value("lpse/store/failed", str(exc))
@@ -122,9 +126,11 @@ class StorePipeline:
             self.packages.append((package_record(item), getattr(item, "fingerprint", None)))
         elif isinstance(item, ListSeenItem):
             self.seen.append(SeenPackage(item.site, item.code, item.fingerprint))
+        elif isinstance(item, PlanItem):
+            self.plans.append(item.record())
         else:
             return item
-        if len(self.packages) + len(self.seen) >= self.batch_size:
+        if len(self.packages) + len(self.seen) + len(self.plans) >= self.batch_size:
             self.flush()
         else:
             self._flush_if_due()
@@ -132,15 +138,20 @@ class StorePipeline:
 
     def _flush_if_due(self) -> None:
         """Flush when the oldest queued item has waited `flush_seconds`."""
-        if (self.packages or self.seen) and time.monotonic() - self.last_flush >= self.flush_seconds:
+        queued = self.packages or self.seen or self.plans
+        if queued and time.monotonic() - self.last_flush >= self.flush_seconds:
             self.flush()
 
     def flush(self) -> BatchResult | None:
         """Write the queued items in one transaction and count what happened."""
         self.last_flush = time.monotonic()
-        if not (self.packages or self.seen) or self.writer is None:
+        if not (self.packages or self.seen or self.plans) or self.writer is None:
             return None
         if self.failed:
+            return None
+        if self.plans and not self._flush_plans():
+            return None
+        if not (self.packages or self.seen):
             return None
         packages, seen = self.packages, self.seen
         self.packages, self.seen = [], []
@@ -157,6 +168,22 @@ class StorePipeline:
                 stats.inc_value(f"lpse/store/{name}", getattr(result, name))
             stats.inc_value("lpse/store/batches")
         return result
+
+    def _flush_plans(self) -> bool:
+        """Write the queued SiRUP plans (one transaction); False when the database stayed away."""
+        plans, self.plans = self.plans, []
+        writer = self.plan_writer
+        assert writer is not None
+        try:
+            result = self._retry(lambda: writer.write(plans), f"the batch of {len(plans)} plans")
+        except DatabaseUnavailable as exc:
+            self._give_up(exc)
+            return False
+        stats = self.crawler.stats
+        if stats is not None:
+            for name in ("inserted", "changed", "unchanged", "relinked"):
+                stats.inc_value(f"lpse/store/plans_{name}", getattr(result, name))
+        return True
 
     def close_spider(self) -> None:
         """Stop the timer and write what is left (the run is closed at `spider_closed`)."""

@@ -159,7 +159,7 @@ class PackageWriter:
         latest: dict[tuple[str, str], tuple[Record, str | None]] = {}
         for record, fingerprint in packages:
             latest[(record["site"], record["code"])] = (record, fingerprint)
-        site_ids = self._site_ids(connection, {site for site, _ in latest} | {s.site for s in seen}, now)
+        site_ids = self.site_ids(connection, {site for site, _ in latest} | {s.site for s in seen}, now)
         stored = self._stored(connection, site_ids, list(latest))
         rows: list[dict[str, Any]] = []
         rewrite: list[tuple[tuple[str, str], Record]] = []
@@ -188,7 +188,7 @@ class PackageWriter:
         result.seen = self._bump_seen(connection, site_ids, seen, now)
         return result
 
-    def _site_ids(self, connection: Connection, urls: set[str], now: dt.datetime) -> dict[str, int]:
+    def site_ids(self, connection: Connection, urls: set[str], now: dt.datetime) -> dict[str, int]:
         """Site URL → id, inserting new sites."""
         missing = sorted(urls - self._sites.keys())
         if missing:

@@ -213,6 +213,9 @@ def parse_api_contract(row: Mapping[str, Any]) -> dict[str, Any]:
         raise ParseError(f"contract row is not an object: {row!r}")
     out: dict[str, Any] = {"tender_code": _required(row, "kd_tender")}
     _put(out, "lpse_id", _text(row, "kd_lpse"))
+    year = row.get("tahun_anggaran")
+    if isinstance(year, int) and not isinstance(year, bool):
+        out["fiscal_year"] = year
     _put(out, "agency_code", _text(row, "kd_klpd"))
     _put(out, "agency", _text(row, "nama_klpd"))
     _put(out, "work_unit_code", _text(row, "kd_satker_str"))

@@ -1,4 +1,9 @@
-"""`lpse-leads crawl`: run the SPSE spider in this process, write JSON lines and stats, summarise.
+"""`lpse-leads crawl`: run one channel's spider in this process, write JSON lines and stats, summarise.
+
+`--source` picks the channel: `spse` (default; SPSE tender lists), `sirup` (SiRUP plans),
+`ekatalog` (e-Katalog v6 construction purchases from data.inaproc.id's realisation table) or
+`inaproc-api` (contracts from the keyed API Gateway; the token comes from `--api-token-env`'s
+variable, never from the command line, and is never printed).
 
 Scrapy's reactor cannot restart within one process, so callers that crawl repeatedly (the
 scheduler, the end-to-end tests) start this command as a subprocess. Settings come from
@@ -18,6 +23,15 @@ from crawler.registry import NATIONAL_BASE, expand_sites
 from lpse_leads.dbopt import add_db_argument, open_database, resolve_db_url
 from lpse_leads.errors import UserError
 
+#: `--source` → the spider's dotted path (one Scrapy spider per channel).
+SPIDERS = {
+    "spse": "crawler.spiders.spse.SpseSpider",
+    "sirup": "crawler.spiders.sirup.SirupSpider",
+    "ekatalog": "crawler.spiders.ekatalog.EkatalogSpider",
+    "inaproc-api": "crawler.spiders.inaproc_api.InaprocApiSpider",
+}
+#: The environment variable holding the INAPROC API token (`inaproc.api_token` in the configuration).
+TOKEN_ENV = "LPSE_LEADS_INAPROC_API_TOKEN"
 #: Stats keys (prefixes) written by --stats and shown in the summary.
 _FAILURE_PREFIXES = ("lpse/package_failed/", "lpse/list_failed/", "lpse/host_blocked/")
 
@@ -52,6 +66,19 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         "reads and stores no package",
     )
     parser.add_argument("--year", required=True, help="fiscal year (tahun anggaran), e.g. 2026")
+    parser.add_argument(
+        "--source",
+        choices=tuple(SPIDERS),
+        default="spse",
+        help="channel: spse (default), sirup (plans), ekatalog (e-Katalog v6 construction purchases), "
+        f"inaproc-api (keyed API contracts; token in ${TOKEN_ENV})",
+    )
+    parser.add_argument(
+        "--instansi",
+        default="",
+        metavar="CODES",
+        help="ekatalog: governments to read, e.g. D6,D107 (default: all)",
+    )
     parser.add_argument("--jsonl", type=Path, metavar="FILE", help="write one JSON record per package")
     parser.add_argument("--stats", type=Path, metavar="FILE", help="write the crawl's stats as JSON")
     parser.add_argument("--full", action="store_true", help="ignore the incremental state; read all")
@@ -79,7 +106,11 @@ def _settings(overrides: list[str], jsonl: Path | None) -> Any:
     except ValueError:
         raise UserError(f"-s takes NAME=VALUE, got {overrides!r}") from None
     if jsonl is not None:
-        feed = {"format": "lpsejsonl", "item_classes": ["crawler.items.PackageItem"], "overwrite": True}
+        feed = {
+            "format": "lpsejsonl",
+            "item_classes": ["crawler.items.PackageItem", "crawler.items.PlanItem"],
+            "overwrite": True,
+        }
         settings.set("FEEDS", {str(jsonl.resolve()): feed}, priority="cmdline")
     return settings
 
@@ -107,13 +138,25 @@ def run(args: argparse.Namespace) -> int:
         settings.set("ITEM_PIPELINES", {}, priority="cmdline")
 
     from scrapy.crawler import AsyncCrawlerProcess
+    from scrapy.utils.misc import load_object
 
-    from crawler.spiders.spse import SpseSpider
+    kwargs: dict[str, Any] = {"site": ",".join(sites), "year": year, "full": "1" if args.full else ""}
+    if args.plan and args.source != "spse":
+        raise UserError("--plan predicts SPSE list calls; it has no meaning for --source " + args.source)
+    if args.plan:
+        kwargs["plan"] = "1"
+    if args.source == "ekatalog" and args.instansi:
+        kwargs["instansi"] = args.instansi
+    if args.source == "inaproc-api":
+        from crawler.spiders.inaproc_api import HOW_TO_GET_A_TOKEN
 
+        token = os.environ.get(TOKEN_ENV, "").strip()
+        if not token:
+            raise UserError(HOW_TO_GET_A_TOKEN)
+        settings.set("INAPROC_API_TOKEN", token, priority="cmdline")
     process = AsyncCrawlerProcess(settings)
-    crawler = process.create_crawler(SpseSpider)
-    plan = "1" if args.plan else ""
-    process.crawl(crawler, site=",".join(sites), year=year, full="1" if args.full else "", plan=plan)
+    crawler = process.create_crawler(load_object(SPIDERS[args.source]))
+    process.crawl(crawler, **kwargs)
     process.start()
     stats: dict[str, Any] = dict(crawler.stats.get_stats())
     if args.stats is not None:

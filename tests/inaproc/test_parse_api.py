@@ -35,6 +35,10 @@ def test_tender_code(contract):
     assert contract["tender_code"] == "10005990000"
 
 
+def test_contract_year(contract):
+    assert contract["fiscal_year"] == 2025
+
+
 def test_lpse_id(contract):
     assert contract["lpse_id"] == "93"
 

@@ -1,7 +1,7 @@
 """Channels beyond SPSE: the package's source, its RUP codes, derived locations, and SiRUP plans.
 
 Revision ID: sources01
-Revises: web01
+Revises: dash01
 Create Date: 2026-12-05
 
 ``packages.source`` is NULL for SPSE packages and names the channel otherwise (``ekatalog``,
@@ -19,7 +19,7 @@ import pipeline.types
 
 # revision identifiers, used by Alembic.
 revision: str = "sources01"
-down_revision: str | Sequence[str] | None = "web01"
+down_revision: str | Sequence[str] | None = "dash01"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

@@ -9,7 +9,7 @@ section to stay short; the attachment always carries the full list.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -74,6 +74,8 @@ class LeadView:
     url: str | None
     raw_url: str
     by_fallback: bool
+    #: The lead's page in the workbench (``web.base_url``/leads/<id>), when one is published.
+    page_url: str | None = None
 
 
 def sort_by_score(leads: Sequence[LeadRow]) -> list[LeadRow]:
@@ -102,8 +104,8 @@ def _location(lead: LeadRow) -> str:
     return ", ".join(parts) if parts else "–"
 
 
-def lead_view(lead: LeadRow) -> LeadView:
-    """The display form of one lead."""
+def lead_view(lead: LeadRow, page_url: str | None = None) -> LeadView:
+    """The display form of one lead (``page_url``: its workbench page, if any)."""
     return LeadView(
         name=lead.name,
         code=lead.code,
@@ -127,6 +129,7 @@ def lead_view(lead: LeadRow) -> LeadView:
         url=safe_link(lead.url),
         raw_url=lead.url,
         by_fallback=lead.branch is None,
+        page_url=safe_link(page_url),
     )
 
 
@@ -155,8 +158,13 @@ def render_digest(
     overdue: list[LeadRow],
     *,
     max_items: int = MAX_ITEMS,
+    lead_pages: Mapping[tuple[str, str], str] | None = None,
 ) -> RenderedDigest:
-    """Render the digest for ``branch`` on ``day``: new leads first, then open overdue ones."""
+    """Render the digest for ``branch`` on ``day``: new leads first, then open overdue ones.
+
+    ``lead_pages`` maps (site, code) to the lead's workbench page; each card links to it.
+    """
+    pages = lead_pages or {}
     new_sorted = sort_by_score(new)
     overdue_sorted = sort_by_score(overdue)
     context = {
@@ -164,10 +172,10 @@ def render_digest(
         "day": short_date(day),
         "subject": digest_subject(branch, day, new_sorted, overdue_sorted),
         "total": rupiah(total_contribution(new_sorted)),
-        "new": [lead_view(r) for r in new_sorted[:max_items]],
+        "new": [lead_view(r, pages.get((r.site, r.code))) for r in new_sorted[:max_items]],
         "new_more": max(len(new_sorted) - max_items, 0),
         "new_count": len(new_sorted),
-        "overdue": [lead_view(r) for r in overdue_sorted[:max_items]],
+        "overdue": [lead_view(r, pages.get((r.site, r.code))) for r in overdue_sorted[:max_items]],
         "overdue_more": max(len(overdue_sorted) - max_items, 0),
         "overdue_count": len(overdue_sorted),
         "any_fallback": branch.fallback or any(r.branch is None for r in [*new_sorted, *overdue_sorted]),

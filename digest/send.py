@@ -137,6 +137,13 @@ class _Run:
     send_empty: bool
     mail_from: str
     now: dt.datetime
+    workbench_url: str = ""
+
+    def pages(self, rows: Sequence[tuple[int, LeadRow]]) -> dict[tuple[str, str], str]:
+        """(site, code) → the lead's workbench page, when the workbench has a public address."""
+        if not self.workbench_url:
+            return {}
+        return {(r.site, r.code): f"{self.workbench_url}/leads/{lead_id}" for lead_id, r in rows}
 
     def queue(self, queue: str) -> list[DigestOutcome]:
         """Retry the queue's unfinished digests, then make today's if it has none."""
@@ -186,7 +193,13 @@ class _Run:
                 )
             message_id = make_message_id(info, self.day, self.mail_from)
             if self.dry_run:
-                rendered = render_digest(info, self.day, [r for _, r in new], [r for _, r in overdue])
+                rendered = render_digest(
+                    info,
+                    self.day,
+                    [r for _, r in new],
+                    [r for _, r in overdue],
+                    lead_pages=self.pages([*new, *overdue]),
+                )
                 return DigestOutcome(
                     queue,
                     self.day,
@@ -221,8 +234,10 @@ class _Run:
                 session.execute(insert(DigestLead), rows)
         return self.deliver(digest_id, retry=False)
 
-    def _load(self, digest_id: int) -> tuple[Digest, BranchInfo, list[LeadRow], list[LeadRow], list[int]]:
-        """The recorded digest, its queue, its leads per section (current values) and new-lead ids."""
+    def _load(
+        self, digest_id: int
+    ) -> tuple[Digest, BranchInfo, list[LeadRow], list[LeadRow], list[int], dict[tuple[str, str], str]]:
+        """The recorded digest, its queue, its leads per section (current values), new-lead ids, pages."""
         with self.factory() as session:
             digest = session.get_one(Digest, digest_id)
             connection = session.connection()
@@ -233,11 +248,12 @@ class _Run:
             rows = rows_by_id(connection, [lead_id for lead_id, _ in links])
         new_ids = [i for i, s in links if s == "new" and i in rows]
         overdue = [rows[i] for i, s in links if s == "overdue" and i in rows]
-        return digest, info, [rows[i] for i in new_ids], overdue, new_ids
+        pages = self.pages([(i, rows[i]) for i, _ in links if i in rows])
+        return digest, info, [rows[i] for i in new_ids], overdue, new_ids, pages
 
     def deliver(self, digest_id: int, *, retry: bool) -> DigestOutcome:
         """Send a recorded digest to the recipients that do not have it yet, then record the outcome."""
-        digest, info, new, overdue, new_ids = self._load(digest_id)
+        digest, info, new, overdue, new_ids, pages = self._load(digest_id)
         recipients = split_emails(digest.recipients)
         delivered = set(split_emails(digest.delivered_to))
         pending = [r for r in recipients if r not in delivered]
@@ -248,7 +264,7 @@ class _Run:
                 f"resent with the same Message-ID {digest.message_id}"
             )
             log.warning("digest %s %s: %s", digest.queue, digest.day, note)
-        rendered = render_digest(info, digest.day, new, overdue)
+        rendered = render_digest(info, digest.day, new, overdue, lead_pages=pages)
         message = build_message(
             rendered,
             info,
@@ -333,11 +349,13 @@ def send_digests(
     *,
     mail_from: str = DEFAULT_FROM,
     now: dt.datetime | None = None,
+    workbench_url: str = "",
 ) -> SendSummary:
     """Send (or, with ``dry_run``, only render) every queue's digest for ``day``; see the module rules.
 
     ``branch`` limits the run to one queue (a branch code, `fallback <Kanwil>` or `unrouted`).
     ``fallback_address``: one address for every fallback queue, or per Kanwil (see parse_fallback).
+    ``workbench_url`` (``web.base_url``): each lead card links to its workbench page.
     """
     run = _Run(
         session_factory,
@@ -348,6 +366,7 @@ def send_digests(
         send_empty,
         mail_from,
         now or _utcnow(),
+        workbench_url.rstrip("/"),
     )
     summary = SendSummary()
     with session_factory() as session:

@@ -3,7 +3,8 @@
 `LPSE_LEADS_SMTP_URL` (empty: write to the outbox folder), `LPSE_LEADS_MAIL_FROM`,
 `LPSE_LEADS_FALLBACK_TO` (`a@x`, or `Kalimantan=a@x; *=b@y`), `LPSE_LEADS_OUTBOX`,
 `LPSE_LEADS_SMTP_CA_FILE` (extra CA bundle; default verification otherwise), `LPSE_LEADS_SMTP_TIMEOUT`
-(seconds), `LPSE_LEADS_DIGEST_SEND_EMPTY` (1/true: also mail branches with nothing new).
+(seconds), `LPSE_LEADS_DIGEST_SEND_EMPTY` (1/true: also mail branches with nothing new),
+`LPSE_LEADS_WEB_BASE_URL` (the workbench's public address: each lead links to its page there).
 """
 
 from __future__ import annotations
@@ -30,6 +31,7 @@ class MailSettings:
     ca_file: Path | None = None
     timeout: float = DEFAULT_TIMEOUT
     send_empty: bool = False
+    workbench_url: str = ""
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> MailSettings:
@@ -52,6 +54,7 @@ class MailSettings:
             ca_file=Path(env["LPSE_LEADS_SMTP_CA_FILE"]) if env.get("LPSE_LEADS_SMTP_CA_FILE") else None,
             timeout=timeout,
             send_empty=env.get("LPSE_LEADS_DIGEST_SEND_EMPTY", "").strip().lower() in _TRUE,
+            workbench_url=env.get("LPSE_LEADS_WEB_BASE_URL", "").strip().rstrip("/"),
         )
 
     def sender(self, environ: Mapping[str, str] | None = None) -> Sender:

@@ -102,6 +102,7 @@ def send_digests(config: AppConfig, engine: Engine, today: dt.date, note: Note) 
         today,
         fallback_address=settings.fallback_to or None,
         mail_from=settings.mail_from,
+        workbench_url=config.web.base_url,
     )
     outcome = DigestOutcome(result.count("sent"), by_smtp=bool(settings.smtp_url))
     note(f"{outcome.delivered} {'sent' if outcome.by_smtp else 'written'} via {sender.describe()}")

@@ -67,6 +67,7 @@ def run_send(args: argparse.Namespace) -> int:
             fallback_address=settings.fallback_to or None,
             send_empty=settings.send_empty,
             mail_from=settings.mail_from,
+            workbench_url=settings.workbench_url,
         )
     finally:
         engine.dispose()

@@ -217,3 +217,31 @@ def test_unexpected_error_in_one_queue_does_not_stop_the_others(world, engine, f
         ("KC-SAMARINDA", "sent", True)
     ]
     assert len(smtp_server.handler.messages) == 3
+
+
+def test_each_lead_links_to_its_workbench_page_when_the_workbench_is_published(
+    world, engine, factory, smtp_server
+):
+    from leads.models import Lead
+    from pipeline.models import Package
+
+    run(factory, smtp(smtp_server), workbench_url="https://leads.bpjs.example/")
+    message = smtp_server.handler.received_by(BPP)[0]
+    text = message.get_body(("plain",)).get_content()
+    html = message.get_body(("html",)).get_content()
+    with engine.connect() as connection:
+        ids = dict(
+            connection.execute(select(Package.code, Lead.id).join(Lead, Lead.package_id == Package.id)).all()
+        )
+    pages = [f"https://leads.bpjs.example/leads/{lead_id}" for lead_id in ids.values()]
+    lines = text.splitlines()
+    linked = [page for page in pages if f"   Tindak lanjut: {page}" in lines]
+    assert len(linked) == 2  # the two Balikpapan leads, each to its own page
+    assert all(f'href="{page}"' in html for page in linked)
+    assert "Catat tindak lanjut" in html
+
+
+def test_no_workbench_link_without_a_published_workbench(world, engine, factory, smtp_server):
+    run(factory, smtp(smtp_server))
+    text = smtp_server.handler.received_by(BPP)[0].get_body(("plain",)).get_content()
+    assert "Tindak lanjut:" not in text and "/leads/" not in text

@@ -63,8 +63,15 @@ def scope_choices(session: Session, viewer: Viewer) -> dict[str, list[tuple[str,
     return {"kanwil": [], "cabang": []}
 
 
-def _count(n: int) -> str:
-    return f"{n:,}".replace(",", ".")
+def _count(n: float) -> str:
+    return f"{round(n):,}".replace(",", ".")
+
+
+def _stage_text(count: int, share: float | None) -> str:
+    """``1.234 lead · 66,7%`` (the share of the previous stage), Indonesian number style."""
+    if share is None:
+        return f"{_count(count)} lead"
+    return f"{_count(count)} lead · " + f"{share:.1f}".replace(".", ",") + "%"
 
 
 def _map(table: Table, measure: str, focus: set[str] | None) -> dict[str, Any]:
@@ -121,8 +128,12 @@ def render_dashboard(
             ],
             "Estimasi iuran lead terbuka per kantor cabang",
         ),
-        "corong": svg.funnel_chart(
-            [(r["label"], r["leads"], r["from_previous"]) for r in funnel.rows], funnel.title
+        "corong": svg.bar_chart(
+            [
+                svg.Bar(r["label"], r["leads"], _stage_text(r["leads"], r["from_previous"]))
+                for r in funnel.rows
+            ],
+            funnel.title,
         ),
         "tunggakan": svg.bar_chart(
             [svg.Bar(r["bucket"], r["leads"], f"{_count(r['leads'])} lead") for r in overdue.rows],

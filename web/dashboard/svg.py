@@ -38,11 +38,11 @@ def _short(label: str, limit: int = LABEL_CHARS) -> str:
 
 def bar_chart(bars: Sequence[Bar], title: str) -> Markup:
     """Horizontal bars, largest scale = longest bar; an empty list draws an explanatory line."""
-    width, label_w, text_w, row_h = 640, 230, 120, 26
+    width, label_w, text_w, row_h = 560, 200, 130, 26
     height = max(1, len(bars)) * row_h + 8
     parts = [
-        f'<svg class="chart" viewBox="0 0 {width} {height}" role="img" aria-label="{escape(title)}" '
-        f'xmlns="http://www.w3.org/2000/svg"><title>{escape(title)}</title>'
+        f'<svg class="chart" viewBox="0 0 {width} {height}" width="{width}" height="{height}" role="img" '
+        f'aria-label="{escape(title)}" xmlns="http://www.w3.org/2000/svg"><title>{escape(title)}</title>'
     ]
     if not bars:
         parts.append('<text x="4" y="18" font-size="14" fill="#555">Belum ada data</text></svg>')
@@ -61,32 +61,6 @@ def bar_chart(bars: Sequence[Bar], title: str) -> Markup:
             f'<text x="{label_w + length + 6:.1f}" y="{y + 17}" font-size="13" fill="#222">'
             f"{escape(bar.text)}</text>"
             "</g>"
-        )
-    parts.append("</svg>")
-    return Markup("".join(parts))
-
-
-def funnel_chart(stages: Sequence[tuple[str, int, float | None]], title: str) -> Markup:
-    """Centred bars for (stage label, leads, % of the previous stage), widest first."""
-    width, row_h = 640, 46
-    height = max(1, len(stages)) * row_h + 4
-    top = max((n for _, n, _ in stages), default=0) or 1
-    parts = [
-        f'<svg class="chart" viewBox="0 0 {width} {height}" role="img" aria-label="{escape(title)}" '
-        f'xmlns="http://www.w3.org/2000/svg"><title>{escape(title)}</title>'
-    ]
-    for i, (label, count, share) in enumerate(stages):
-        bar_w = max(2.0, count / top * (width - 20))
-        x = (width - bar_w) / 2
-        y = 2 + i * row_h
-        conversion = "" if share is None else f" ({share:.1f}% dari tahap sebelumnya)".replace(".", ",")
-        text = f"{label}: {count:,}".replace(",", ".") + conversion
-        parts.append(
-            f"<g><title>{escape(text)}</title>"
-            f'<rect x="{x:.1f}" y="{y}" width="{bar_w:.1f}" height="{row_h - 6}" '
-            f'fill="{CLASS_COLOURS[4 - i % 5]}"/>'
-            f'<text x="{width / 2}" y="{y + 26}" font-size="15" text-anchor="middle" fill="#000" '
-            f'stroke="#fff" stroke-width="3" paint-order="stroke">{escape(text)}</text></g>'
         )
     parts.append("</svg>")
     return Markup("".join(parts))
@@ -160,7 +134,8 @@ def legend(values: Sequence[float], fmt: Callable[[float], str], title: str) -> 
     ]
     step = 128
     parts = [
-        f'<svg class="legend" viewBox="0 0 {step * len(items)} 22" role="img" aria-label="{escape(title)}" '
+        f'<svg class="legend" viewBox="0 0 {step * len(items)} 22" width="{step * len(items)}" height="22" '
+        f'role="img" aria-label="{escape(title)}" '
         f'xmlns="http://www.w3.org/2000/svg">'
     ]
     for i, (colour, text) in enumerate(items):

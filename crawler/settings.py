@@ -74,6 +74,10 @@ DOWNLOADER_MIDDLEWARES = {
     # Not in Scrapy: only the configured sites' hosts are requested, redirects and links to
     # other hosts are dropped (Scrapy's OffsiteMiddleware at 50 lets dont_filter requests pass).
     "crawler.offsite.ConfiguredHostsMiddleware": 40,
+    # Not in Scrapy: per-site crawl health (crawler/health.py). Between the retry middleware
+    # (550) and HTTP decompression (590): it sees every request sent, retries included, and
+    # the decompressed answer before any retry or error-page decision.
+    "crawler.health.SiteHealthMiddleware": 560,
 }
 
 # --- lpse-leads settings (read by the components named) ---------------------------------

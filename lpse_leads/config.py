@@ -65,6 +65,7 @@ class MailConfig:
     smtp_url: str = field(default="", repr=False)
     mail_from: str = ""
     fallback_to: str = ""
+    ops_to: tuple[str, ...] = ()
     outbox: Path | None = None
 
 
@@ -119,6 +120,7 @@ class AppConfig:
             "registry file": str(self.leads.registry_file or "(none; the stored registry stays)"),
             "branches file": str(self.leads.branches_file or "(none; the stored table stays)"),
             "mail": redact_url(self.mail.smtp_url) if self.mail.smtp_url else f"outbox {self.outbox}",
+            "operator": ", ".join(self.mail.ops_to) or "(none; site health only in summaries)",
             "schedule": f"daily {self.schedule.time} Asia/Jakarta",
             "workbench": self.web.base_url or "(no web.base_url; e-mails carry no workbench links)",
         }
@@ -223,6 +225,11 @@ def _base_url(value: Any, key: str) -> str:
     return text
 
 
+def _addresses(value: Any, key: str) -> tuple[str, ...]:
+    items = _as_list(value.replace(";", ",") if isinstance(value, str) else value, key)
+    return tuple(_address(item, key) for item in items if _as_str(item, key))
+
+
 def _time(value: Any, key: str) -> str:
     text = _as_str(value, key)
     match = _TIME.match(text)
@@ -311,6 +318,7 @@ KEYS: tuple[Key, ...] = (
     Key("mail", "smtp_url", "LPSE_LEADS_SMTP_URL", _smtp_url),
     Key("mail", "mail_from", "LPSE_LEADS_MAIL_FROM", _address),
     Key("mail", "fallback_to", "LPSE_LEADS_FALLBACK_TO", _address),
+    Key("mail", "ops_to", "LPSE_LEADS_OPS_TO", _addresses),
     Key("mail", "outbox", "LPSE_LEADS_OUTBOX", _path, is_path=True),
     Key("schedule", "time", "LPSE_LEADS_SCHEDULE_TIME", _time),
     Key("schedule", "misfire_grace_minutes", "LPSE_LEADS_MISFIRE_GRACE_MINUTES", _as_positive_int),

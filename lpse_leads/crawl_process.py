@@ -49,7 +49,8 @@ class CrawlRequest:
         argv = [sys.executable, "-m", "lpse_leads", "crawl", "--year", str(self.year)]
         for site in self.sites:
             argv += ["--site", site]
-        argv += ["--stats", str(stats_file)]
+        # The run tells the operator itself, once, after all its crawls (lpse_leads/run.py).
+        argv += ["--stats", str(stats_file), "--no-notify"]
         if self.full:
             argv.append("--full")
         for name, value in self.settings.items():

@@ -30,6 +30,7 @@ from lpse_leads.config import AppConfig
 from lpse_leads.crawl_process import CrawlRequest, run_crawl
 from lpse_leads.dbopt import open_database_url
 from lpse_leads.errors import UserError
+from pipeline.health import VERDICT_STATS
 from pipeline.runs import finish_run, redact_url, start_run
 
 log = logging.getLogger(__name__)
@@ -52,6 +53,9 @@ class RunSummary:
     emails_written: int = 0
     email_files: list[str] = field(default_factory=list)
     failures: list[str] = field(default_factory=list)
+    #: `(site, year)` → `{"verdict", "reasons"}` from each crawl (crawler/health.py, pipeline/health.py).
+    site_health: dict[tuple[str, int], dict[str, Any]] = field(default_factory=dict)
+    operator: str = ""
     finished_at: dt.datetime | None = None
     run_id: int | None = None
 
@@ -72,6 +76,19 @@ class RunSummary:
         self.packages_seen += seen
         return f"{seen} packages seen, {count('inserted')} new, {count('changed')} changed"
 
+    def add_site_health(self, year: int, verdicts: dict[str, Any]) -> list[str]:
+        """Keep one crawl's site verdicts; returns a failure line per `dark` site (it names the site)."""
+        dark = []
+        for site, verdict in sorted(verdicts.items()):
+            self.site_health[(site, year)] = verdict
+            if verdict.get("verdict") == "dark":
+                dark.append(f"{site} ({year}) dark: {'; '.join(verdict.get('reasons') or [])}")
+        return dark
+
+    def sites_with(self, verdict: str) -> list[tuple[str, int]]:
+        """The (site, year) pairs whose verdict is `verdict`."""
+        return [key for key, v in sorted(self.site_health.items()) if v.get("verdict") == verdict]
+
     def as_stats(self) -> dict[str, Any]:
         """Flat JSON values for the `crawl_runs.stats` column (no passwords)."""
         flat: dict[str, Any] = {
@@ -84,6 +101,9 @@ class RunSummary:
             "run/emails_sent": self.emails_sent,
             "run/emails_written": self.emails_written,
             "run/failures": len(self.failures),
+            "run/sites_ok": len(self.sites_with("ok")),
+            "run/sites_degraded": len(self.sites_with("degraded")),
+            "run/sites_dark": len(self.sites_with("dark")),
         }
         flat.update({f"run/leads/{branch}": n for branch, n in sorted(self.leads_per_branch.items())})
         flat.update({f"run/failure/{i}": text for i, text in enumerate(self.failures, 1)})
@@ -103,6 +123,11 @@ class RunSummary:
             f"{self.packages_changed} changed; {sum(self.leads_per_branch.values())} leads in "
             f"{len(self.leads_per_branch)} queues; {self.emails_sent} e-mails sent, "
             f"{self.emails_written} written; {len(self.failures)} failures"
+            + "".join(
+                f"; {verdict}: {', '.join(site for site, _ in self.sites_with(verdict))}"
+                for verdict in ("dark", "degraded")
+                if self.sites_with(verdict)
+            )
         )
 
 
@@ -233,8 +258,19 @@ def _steps(
                 env={"LPSE_LEADS_HOME": str(config.data.home)},
             )
             note(summary.add_crawl_stats(result.stats))
+            dark = summary.add_site_health(year, result.stats.get(VERDICT_STATS) or {})
+            if dark:
+                raise UserError("; ".join(dark))
             if result.failure:
                 raise UserError(result.failure)
+    if config.mail.ops_to and summary.site_health:
+        with display.step("Operator notice", summary) as note:
+            outcome = steps.notify_operator(config, engine)
+            if outcome is not None:
+                summary.operator = outcome.line()
+                note(summary.operator)
+                if outcome.notices and not outcome.sent:
+                    raise UserError(outcome.line())
     if stop.is_set():
         summary.failures.append("run stopped after the crawl")
         return
@@ -265,6 +301,15 @@ def print_summary(summary: RunSummary, console: Console) -> None:
         table.add_row("leads", "0")
     table.add_row("e-mails sent (SMTP)", str(summary.emails_sent))
     table.add_row("e-mails written (outbox)", str(summary.emails_written))
+    ok = summary.sites_with("ok")
+    if ok:
+        table.add_row("sites ok", str(len(ok)))
+    for verdict, colour in (("degraded", "yellow"), ("dark", "red")):
+        for site, year in summary.sites_with(verdict):
+            reasons = "; ".join(summary.site_health[(site, year)].get("reasons") or [])
+            table.add_row(f"[{colour}]site {verdict}", f"{site} ({year}): {reasons}")
+    if summary.operator:
+        table.add_row("operator", summary.operator)
     table.add_row("database", redact_url(summary.db_url))
     table.add_row("outbox", summary.outbox)
     for failure in summary.failures:

@@ -16,6 +16,9 @@ from dataclasses import dataclass
 
 from sqlalchemy import Engine, func, select
 
+from digest.delivery import Sender
+from digest.ops import OpsOutcome
+from digest.ops import notify_operator as notify_ops
 from digest.send import DEFAULT_FROM
 from digest.send import send_digests as send_lead_digests
 from digest.settings import MailSettings
@@ -80,22 +83,40 @@ def build_leads(engine: Engine, today: dt.date, note: Note) -> dict[str, int]:
     return queues
 
 
+def mail_settings(config: AppConfig) -> MailSettings:
+    """The configuration's mail settings (never straight from the environment; see send_digests)."""
+    return MailSettings(
+        smtp_url=config.mail.smtp_url,
+        mail_from=config.mail.mail_from or DEFAULT_FROM,
+        fallback_to=config.mail.fallback_to,
+        outbox=config.outbox,
+    )
+
+
+def mail_sender(settings: MailSettings) -> Sender:
+    """SMTP or the outbox; a bad SMTP URL is a UserError naming it (redacted)."""
+    try:
+        return settings.sender()
+    except ValueError as exc:
+        raise UserError(str(exc)) from None
+
+
+def notify_operator(config: AppConfig, engine: Engine) -> OpsOutcome | None:
+    """Tell `mail.ops_to` about sites whose verdict changed; None when no operator is configured."""
+    if not config.mail.ops_to:
+        return None
+    settings = mail_settings(config)
+    return notify_ops(engine, mail_sender(settings), config.mail.ops_to, settings.mail_from)
+
+
 def send_digests(config: AppConfig, engine: Engine, today: dt.date, note: Note) -> DigestOutcome:
     """Send (SMTP) or write (outbox) today's digest per branch with something new.
 
     Mail settings come from the configuration only — never straight from the environment — so
     `run --demo`, whose configuration has no SMTP URL, can never send real mail.
     """
-    settings = MailSettings(
-        smtp_url=config.mail.smtp_url,
-        mail_from=config.mail.mail_from or DEFAULT_FROM,
-        fallback_to=config.mail.fallback_to,
-        outbox=config.outbox,
-    )
-    try:
-        sender = settings.sender()
-    except ValueError as exc:
-        raise UserError(str(exc)) from None
+    settings = mail_settings(config)
+    sender = mail_sender(settings)
     result = send_lead_digests(
         session_factory(engine),
         sender,

@@ -85,6 +85,27 @@ class CrawlRun(Base):
     stats: Mapped[dict[str, Any] | None]
 
 
+class SiteHealth(Base):
+    """One site's health in one crawl: its counts, the verdict against its history, the notice sent.
+
+    `notified_at` is set on the row whose verdict change the operator was told about (once per
+    change; see pipeline/health.py). Counts and rules: crawler/health.py, pipeline/health_rules.py.
+    """
+
+    __tablename__ = "site_health"
+    __table_args__ = (Index("ix_site_health_site_year_checked_at", "site", "year", "checked_at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    crawl_run_id: Mapped[int | None] = mapped_column(ForeignKey("crawl_runs.id"), index=True)
+    site: Mapped[str] = mapped_column(String(500))
+    year: Mapped[int | None]
+    checked_at: Mapped[dt.datetime]
+    verdict: Mapped[str] = mapped_column(String(10))
+    reasons: Mapped[list[str]] = mapped_column(JSON)
+    counts: Mapped[dict[str, Any]]
+    notified_at: Mapped[dt.datetime | None]
+
+
 class Package(Base):
     """Current state of one package: the record's scalar values plus provenance and crawl state."""
 

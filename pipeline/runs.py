@@ -7,6 +7,7 @@ leftovers `interrupted` when their start is older than `STALE_AFTER`.
 from __future__ import annotations
 
 import datetime as dt
+import json
 import re
 from collections.abc import Mapping, Sequence
 from decimal import Decimal
@@ -48,6 +49,9 @@ def clean_stats(stats: Mapping[str, Any]) -> dict[str, Any]:
             out[key] = redact_url(value) if isinstance(value, str) and "@" in value else value
         elif isinstance(value, Decimal):
             out[key] = str(value)
+        elif isinstance(value, dict | list):  # e.g. `lpse/health`: kept as JSON, not as its repr
+            text = json.dumps(value, default=str)
+            out[key] = json.loads(redact_url(text) if "@" in text else text)
         elif isinstance(value, dt.datetime | dt.date):
             out[key] = value.isoformat()
         else:

@@ -26,9 +26,11 @@ from scrapy.utils.defer import deferred_from_coro
 from sqlalchemy.engine import make_url
 from twisted.internet import task
 
+from crawler.health import HEALTH_STATS
 from crawler.items import ListSeenItem, PackageItem, PlanItem, package_record
 from dbschema import SchemaNotCurrent, ensure_schema
 from pipeline.db import make_engine
+from pipeline.health import VERDICT_STATS, record_site_health
 from pipeline.plan_writer import PlanWriter
 from pipeline.retry import DatabaseUnavailable, retry_on_disconnect
 from pipeline.runs import finish_run, start_run
@@ -196,8 +198,18 @@ class StorePipeline:
         if self.writer is None or self.run_id is None:
             return
         stats = self.crawler.stats
-        values = dict(stats.get_stats()) if stats is not None else {}
         engine, run_id = self.writer.engine, self.run_id
+        if reason == "finished" and stats is not None and stats.get_value(HEALTH_STATS):
+            year = getattr(self.crawler.spider, "year", None)
+            health = stats.get_value(HEALTH_STATS)
+            try:
+                verdicts = self._retry(
+                    lambda: record_site_health(engine, run_id, year, health), "storing the sites' health"
+                )
+                stats.set_value(VERDICT_STATS, verdicts)
+            except DatabaseUnavailable as exc:
+                logger.error("The sites' health of crawl run %d is not stored: %s", run_id, exc)
+        values = dict(stats.get_stats()) if stats is not None else {}
         try:
             self._retry(lambda: finish_run(engine, run_id, reason, values), "closing the crawl run")
         except DatabaseUnavailable as exc:

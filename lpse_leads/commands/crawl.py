@@ -8,7 +8,9 @@ variable, never from the command line, and is never printed).
 Scrapy's reactor cannot restart within one process, so callers that crawl repeatedly (the
 scheduler, the end-to-end tests) start this command as a subprocess. Settings come from
 crawler.settings (as `scrapy crawl` reads them) plus `-s NAME=VALUE` at "cmdline" priority.
-Exit status: 0 when the crawl finished and every list was read; 1 otherwise; 2 for bad input.
+Exit status: 0 when the crawl finished, every list was read and no site is `dark`; 1 otherwise;
+2 for bad input. Each site's health verdict is printed; the operator (`mail.ops_to`) is told
+when a verdict changed, unless `--no-notify` (`run` notifies once for all its crawls).
 """
 
 from __future__ import annotations
@@ -20,7 +22,7 @@ from pathlib import Path
 from typing import Any
 
 from crawler.registry import NATIONAL_BASE, expand_sites
-from lpse_leads.dbopt import add_db_argument, open_database, resolve_db_url
+from lpse_leads.dbopt import add_db_argument, open_database, open_database_url, resolve_db_url
 from lpse_leads.errors import UserError
 
 #: `--source` → the spider's dotted path (one Scrapy spider per channel).
@@ -82,6 +84,12 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser.add_argument("--jsonl", type=Path, metavar="FILE", help="write one JSON record per package")
     parser.add_argument("--stats", type=Path, metavar="FILE", help="write the crawl's stats as JSON")
     parser.add_argument("--full", action="store_true", help="ignore the incremental state; read all")
+    parser.add_argument(
+        "--no-notify",
+        dest="notify",
+        action="store_false",
+        help="do not e-mail the operator (mail.ops_to) about sites that turned degraded or dark",
+    )
     add_db_argument(parser)
     parser.add_argument(
         "-s",
@@ -131,6 +139,7 @@ def run(args: argparse.Namespace) -> int:
     except ValueError as exc:
         raise UserError(str(exc)) from None
     settings = _settings(args.set, args.jsonl)
+    config = _notify_config(args) if args.notify else None
     open_database(args).dispose()  # schema made current first (SQLite); PostgreSQL: one-line UserError
     settings.set("LPSE_LEADS_DB", resolve_db_url(args), priority="cmdline")
     settings.set("LPSE_STATE_LOADER", "pipeline.state.load_fingerprints", priority="project")
@@ -162,12 +171,51 @@ def run(args: argparse.Namespace) -> int:
     if args.stats is not None:
         text = json.dumps(stats, indent=2, sort_keys=True, default=str)
         args.stats.write_text(text + "\n", encoding="utf-8")
+    verdicts: dict[str, Any] = stats.get("lpse/verdicts") or {}  # pipeline.health.VERDICT_STATS
     if args.plan:
         print_plan(stats, settings, len(sites), year)
     else:
         print_summary(stats)
+        print_health(verdicts)
+    if config is not None and not args.plan:
+        from lpse_leads.steps import notify_operator
+
+        engine = open_database_url(config.db_url)
+        try:
+            outcome = notify_operator(config, engine)
+        finally:
+            engine.dispose()
+        if outcome is not None and outcome.notices:
+            print(outcome.line())
     failed = any(key.startswith(("lpse/list_failed/", "lpse/host_blocked/")) for key in stats)
-    return 0 if stats.get("finish_reason") == "finished" and not failed else 1
+    dark = any(v.get("verdict") == "dark" for v in verdicts.values())
+    return 0 if stats.get("finish_reason") == "finished" and not failed and not dark else 1
+
+
+def _notify_config(args: argparse.Namespace) -> Any:
+    """The configuration ($LPSE_LEADS_CONFIG, LPSE_LEADS_* variables) when it names an operator."""
+    from lpse_leads.config import load_config
+
+    config = load_config(None, overrides={"data.database_url": resolve_db_url(args)})
+    return config if config.mail.ops_to else None
+
+
+def print_health(verdicts: dict[str, Any]) -> None:
+    """One line per site: its verdict and why (nothing when the crawl stored no verdicts)."""
+    from rich.console import Console
+    from rich.table import Table
+
+    if not verdicts:
+        return
+    table = Table(title="site health", show_header=True)
+    table.add_column("site", no_wrap=True)
+    table.add_column("verdict")
+    table.add_column("reasons", overflow="fold")
+    colour = {"ok": "green", "degraded": "yellow", "dark": "red"}
+    for site, verdict in sorted(verdicts.items()):
+        word = verdict.get("verdict", "?")
+        table.add_row(site, f"[{colour.get(word, 'white')}]{word}", "; ".join(verdict.get("reasons") or []))
+    Console().print(table)
 
 
 def summary_rows(stats: dict[str, Any]) -> list[tuple[str, str]]:

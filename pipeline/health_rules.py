@@ -1,0 +1,172 @@
+"""The verdict on one site's crawl: `ok`, `degraded` or `dark`, with reasons a person can act on.
+
+Why rules against the site's own history: LPSEs differ by orders of magnitude (a kabupaten
+lists 40 construction packages a year, a ministry thousands), so a fixed floor would be wrong
+for most of them; a site that suddenly lists half its usual rows, or whose packages stop
+carrying a location, has changed, whatever its size. The history is the site's last `ok`
+crawls of the same fiscal year (a dark week must not become the new normal).
+
+- `dark`: no list rows at all, or detail pages were needed and not one was read.
+- `degraded`: refusals (403) above `REFUSED_SHARE` of detail requests, failures (5xx, timeouts,
+  error pages, dropped connections) above `FAILED_SHARE`, a list kind down to less than
+  `ROWS_DROP` of its usual rows, or a key field's share `FIELD_DROP` below its usual share.
+- `ok`: none of these.
+The counts come from `crawler.health` (`lpse/health` in the crawl stats).
+"""
+
+from __future__ import annotations
+
+import statistics
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+VERDICTS = ("ok", "degraded", "dark")
+#: Share of detail requests refused (403 / Akses Ditolak) above which a site is degraded.
+REFUSED_SHARE = 0.10
+#: Share of detail requests failed (5xx, timeout, connection, error page) above which it is degraded.
+FAILED_SHARE = 0.25
+#: A list kind with fewer rows than this fraction of its usual count is a drop.
+ROWS_DROP = 0.5
+#: A key field whose share falls this much (absolute) below its usual share is a drop.
+FIELD_DROP = 0.2
+#: Fewer packages than this say nothing about a field's share (either side of the comparison).
+MIN_PACKAGES = 10
+#: Fewer usual rows than this: a list too small to judge a drop.
+MIN_ROWS = 10
+#: How many recent `ok` crawls make the history.
+HISTORY_RUNS = 7
+FIELD_NAMES = {
+    "location": "location (lokasi pekerjaan)",
+    "estimate": "HPS/pagu",
+    "winner": "winner where the stage implies one",
+    "contract_value": "contract value where signed",
+}
+_FAILED = ("5xx", "timeout", "dns", "connection", "error_page")
+
+
+@dataclass(frozen=True)
+class Verdict:
+    """A site's verdict and why (empty reasons for `ok`)."""
+
+    verdict: str
+    reasons: list[str] = field(default_factory=list)
+
+
+#: How reports name each request outcome of crawler/health.py.
+OUTCOME_LABELS = {
+    "refused": "refused (HTTP 403)",
+    "rate_limited": "rate-limited (HTTP 429)",
+    "error_page": "error page",
+    "not_found": "not found",
+    "5xx": "server error (5xx)",
+    "timeout": "timed out",
+    "dns": "host name not resolved (DNS)",
+    "connection": "connection refused or dropped",
+}
+
+
+def _outcomes(counts: Mapping[str, int], keys: Sequence[str] | None = None) -> str:
+    """`refused (HTTP 403) ×12, timed out ×4` for the non-zero failed outcomes (of `keys`, if given)."""
+    shown = [(k, n) for k, n in counts.items() if n and k != "ok" and (keys is None or k in keys)]
+    return ", ".join(f"{OUTCOME_LABELS.get(k, k)} ×{n}" for k, n in shown) or "no answer"
+
+
+def _share(pair: Sequence[int]) -> float | None:
+    have, of = pair
+    return have / of if of >= MIN_PACKAGES else None
+
+
+def dark_reasons(counts: Mapping[str, Any]) -> list[str]:
+    """Why a site is dark: nothing listed, or no detail page read although some were needed."""
+    reasons = []
+    rows = sum(counts["list_rows"].values())
+    if rows == 0:
+        lists = counts["list_requests"]
+        sent = sum(lists.values())
+        reasons.append(
+            f"no list rows: {sent} list requests, none answered with rows ({_outcomes(lists)})"
+            if sent
+            else "no list rows: no list request was answered"
+        )
+    details = counts["detail_requests"]
+    if counts["details_needed"] and not details["ok"]:
+        reason = (
+            f"no detail page read: {counts['details_needed']} construction packages needed their details; "
+            f"{sum(details.values())} detail requests sent ({_outcomes(details)})"
+        )
+        if counts["detail_not_sent"]:
+            reason += f", {counts['detail_not_sent']} not sent after the host was stopped"
+        if details["refused"]:
+            reason += (
+                "; detail pages refused: check the User-Agent (must start with Mozilla/5.0) and the Referer"
+            )
+        reasons.append(reason)
+    return reasons
+
+
+def degraded_reasons(counts: Mapping[str, Any], history: Sequence[Mapping[str, Any]]) -> list[str]:
+    """Why a site is degraded: refusals or failures above their thresholds, drops against history."""
+    reasons = []
+    details = counts["detail_requests"]
+    sent = sum(details.values())
+    if sent and details["refused"] / sent > REFUSED_SHARE:
+        reasons.append(
+            f"detail pages refused (HTTP 403): {details['refused']} of {sent} detail requests "
+            f"({details['refused'] / sent:.0%}, threshold {REFUSED_SHARE:.0%})"
+        )
+    failed = sum(details[k] for k in _FAILED)
+    if sent and failed / sent > FAILED_SHARE:
+        reasons.append(
+            f"detail requests failing: {failed} of {sent} ({_outcomes(details, _FAILED)}; "
+            f"threshold {FAILED_SHARE:.0%})"
+        )
+    if not history:
+        return reasons
+    kinds = sorted({k for h in history for k in h["list_rows"]} | set(counts["list_rows"]))
+    for kind in kinds:
+        usual = statistics.median(h["list_rows"].get(kind, 0) for h in history)
+        now = counts["list_rows"].get(kind, 0)
+        if usual >= MIN_ROWS and now < ROWS_DROP * usual:
+            reasons.append(f"list {kind}: {now} rows, usually {usual:g} (last {len(history)} ok crawls)")
+    usual_rows = statistics.median(h["construction_rows"] for h in history)
+    if usual_rows >= MIN_ROWS and counts["construction_rows"] < ROWS_DROP * usual_rows:
+        reasons.append(
+            f"construction rows: {counts['construction_rows']}, usually {usual_rows:g} "
+            f"(last {len(history)} ok crawls)"
+        )
+    for name, label in FIELD_NAMES.items():
+        share = _share(counts["fields"][name])
+        past = [s for h in history if (s := _share(h["fields"][name])) is not None]
+        if share is None or not past:
+            continue
+        usual_share = statistics.median(past)
+        if share < usual_share - FIELD_DROP:
+            have, of = counts["fields"][name]
+            reasons.append(f"{label}: {have} of {of} packages ({share:.0%}), usually {usual_share:.0%}")
+    return reasons
+
+
+def judge(counts: Mapping[str, Any], history: Sequence[Mapping[str, Any]] = ()) -> Verdict:
+    """The verdict of one site's crawl `counts` against `history` (its recent ok crawls' counts)."""
+    dark = dark_reasons(counts)
+    if dark:
+        return Verdict("dark", dark)
+    degraded = degraded_reasons(counts, history)
+    return Verdict("degraded", degraded) if degraded else Verdict("ok")
+
+
+def summary_line(counts: Mapping[str, Any]) -> str:
+    """The counts of one site's crawl in one line (reports and e-mails)."""
+    rows = ", ".join(f"{k} {n}" for k, n in sorted(counts["list_rows"].items())) or "none"
+    details = counts["detail_requests"]
+    fields = []
+    for name in FIELD_NAMES:
+        have, of = counts["fields"][name]
+        if of:
+            fields.append(f"{name} {have}/{of}")
+    return (
+        f"list rows: {rows}; construction rows {counts['construction_rows']}; "
+        f"detail requests: ok {details['ok']}, {_outcomes(details)}; packages {counts['packages']}"
+        + (f"; fields: {', '.join(fields)}" if fields else "")
+    )

@@ -1,0 +1,144 @@
+"""Crawl health end to end: `lpse-leads crawl` over real servers, `lpse-leads health --json`, real SMTP.
+
+A fake SPSE on 127.0.0.1 refusing every detail page (403), a port nobody listens on, a host
+name that does not resolve, and an aiosmtpd server as the operator's mailbox; SQLite and
+PostgreSQL. Each crawl is its own process, as in production.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import subprocess
+import sys
+
+import pytest
+
+from fake_spse import FakeSpse
+from tests.crawler.e2e import FAST, ROOT
+from tests.digest.conftest import free_port
+
+pytestmark = pytest.mark.slow
+
+OPS = "ops@bpjs.example"
+SLUG = "kota-a"
+
+
+def env_for(db_url: str, smtp_server, **extra: str) -> dict[str, str]:
+    """The crawl's environment: this database, the operator's address, the SMTP server."""
+    return {
+        **os.environ,
+        "LPSE_LEADS_DB": db_url,
+        "LPSE_LEADS_OPS_TO": OPS,
+        "LPSE_LEADS_SMTP_URL": f"smtp://127.0.0.1:{smtp_server.port}",
+        "LPSE_LEADS_MAIL_FROM": "lpse-leads <lpse-leads@bpjs.example>",
+        **extra,
+    }
+
+
+def crawl(sites: list[str], env: dict[str, str], *settings: str) -> subprocess.CompletedProcess[str]:
+    """`python -m lpse_leads crawl` with politeness lifted for local servers."""
+    cmd = [sys.executable, "-m", "lpse_leads", "crawl", "--year", "2026"]
+    for site in sites:
+        cmd += ["--site", site]
+    for setting in [*FAST, "RETRY_TIMES=1", *settings]:
+        cmd += ["-s", setting]
+    return subprocess.run(cmd, cwd=ROOT, env=env, capture_output=True, text=True, timeout=300)
+
+
+def health(env: dict[str, str]) -> tuple[int, dict[str, dict]]:
+    """`lpse-leads health --json`: exit status and the rows by site."""
+    done = subprocess.run(
+        [sys.executable, "-m", "lpse_leads", "health", "--json"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert done.returncode in (0, 1), done.stderr
+    return done.returncode, {row["site"]: row for row in json.loads(done.stdout)}
+
+
+@pytest.fixture
+def migrated(db_url):
+    """The database, migrated as an operator does once (`lpse-leads db upgrade`)."""
+    from dbschema import upgrade
+    from pipeline.db import make_engine
+
+    engine = make_engine(db_url)
+    upgrade(engine)
+    engine.dispose()
+    return db_url
+
+
+def test_refused_detail_pages_make_the_site_dark_and_tell_the_operator_once(migrated, smtp_server):
+    refusing = env_for(migrated, smtp_server, SCRAPY_SETTINGS_MODULE="tests.health.no_referer")
+    normal = env_for(migrated, smtp_server)
+    with FakeSpse(slugs=[SLUG], packages=60, seed=11, year=2026) as fake:
+        site = fake.base_url(SLUG)
+        done = crawl([site], refusing)
+        assert done.returncode == 1, done.stdout + done.stderr
+        assert "dark" in done.stdout
+        status, rows = health(normal)
+        assert status == 1
+        row = rows[site]
+        assert (row["verdict"], row["last_ok"]) == ("dark", None)
+        [reason] = row["reasons"]
+        assert reason.startswith("no detail page read")
+        assert "refused (HTTP 403)" in reason
+        assert "detail pages refused" in reason
+        [(_, rcpts, message)] = smtp_server.handler.messages
+        assert rcpts == [OPS]
+        assert message["Subject"] == f"lpse-leads: site dark: {site}"
+        assert "refused (HTTP 403)" in message.get_content()
+
+        again = crawl([site], refusing)  # still dark: no second e-mail
+        assert again.returncode == 1
+        assert len(smtp_server.handler.messages) == 1
+
+        fixed = crawl([site], normal)
+        assert fixed.returncode == 0, fixed.stdout + fixed.stderr
+        status, rows = health(normal)
+        assert status == 0
+        assert (rows[site]["verdict"], rows[site]["reasons"]) == ("ok", [])
+        assert rows[site]["last_ok"] is not None
+        assert len(smtp_server.handler.messages) == 2
+        recovered = smtp_server.handler.messages[-1][2]
+        assert recovered["Subject"] == f"lpse-leads: site recovered: {site}"
+        assert "dark -> ok" in recovered.get_content()
+
+        quiet = crawl([site], normal)
+        assert quiet.returncode == 0
+        assert len(smtp_server.handler.messages) == 2
+
+
+def test_hosts_that_refuse_connections_or_do_not_resolve_are_dark(migrated, smtp_server):
+    env = env_for(migrated, smtp_server)
+    closed = f"http://127.0.0.1:{free_port()}/kota-a"
+    unknown = "http://lpse.nowhere.invalid/eproc4"
+    with FakeSpse(slugs=[SLUG], packages=30, seed=5, year=2026) as fake:
+        good = fake.base_url(SLUG)
+        done = crawl([good, closed, unknown], env)
+    assert done.returncode == 1, done.stdout + done.stderr
+    assert re.search(r"finish reason\s+│\s+finished", done.stdout)  # Scrapy itself saw nothing wrong
+    _, rows = health(env)
+    assert rows[good]["verdict"] == "ok"
+    assert rows[closed]["verdict"] == "dark"
+    assert rows[closed]["reasons"] == [
+        "no list rows: 6 list requests, none answered with rows (connection refused or dropped ×6)"
+    ]
+    assert rows[unknown]["verdict"] == "dark"
+    assert "host name not resolved (DNS)" in rows[unknown]["reasons"][0]
+    [(_, rcpts, message)] = smtp_server.handler.messages
+    assert rcpts == [OPS]
+    assert message["Subject"] == "lpse-leads: site health — 2 dark"
+
+
+def test_a_crawl_of_a_dead_host_without_an_operator_still_exits_non_zero(migrated, smtp_server):
+    env = env_for(migrated, smtp_server, LPSE_LEADS_OPS_TO="")
+    done = crawl([f"http://127.0.0.1:{free_port()}/kota-a"], env)
+    assert done.returncode == 1
+    assert "dark" in done.stdout
+    assert smtp_server.handler.messages == []

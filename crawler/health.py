@@ -178,14 +178,15 @@ class SiteHealthMiddleware:
                 return site
         return None
 
-    def _counts(self, request: Request) -> tuple[dict[str, Any], str] | None:
+    def _counts(self, request: Request) -> tuple[dict[str, Any], str, str] | None:
+        """The counts, page kind and site of an SPSE list or detail request (None for others)."""
         page = request.meta.get(PAGE)
         if page not in LIST_PAGES and page not in DETAIL_PAGES:
             return None
         site = self.site_of(request.url)
         if site is None:
             return None
-        return self.health[site], page
+        return self.health[site], page, site
 
     # --- downloader middleware: every request sent and its raw outcome ----------------------
     def process_response(self, request: Request, response: Response) -> Response:
@@ -193,7 +194,7 @@ class SiteHealthMiddleware:
         found = self._counts(request)
         if found is None:
             return response
-        counts, page = found
+        counts, page, site = found
         outcome = outcome_of_response(response)
         if page in DETAIL_PAGES:
             counts["detail_requests"][outcome] += 1
@@ -203,20 +204,17 @@ class SiteHealthMiddleware:
             if rows is None:
                 outcome = "error_page"  # HTML instead of JSON: the token expired (login page)
             else:
-                kind = self.endpoints.get((self._site(request), urlsplit(request.url).path), "other")
+                kind = self.endpoints.get((site, urlsplit(request.url).path), "other")
                 counts["list_rows"][kind] = counts["list_rows"].get(kind, 0) + rows
         counts["list_requests"][outcome] += 1
         return response
-
-    def _site(self, request: Request) -> str:
-        return self.site_of(request.url) or ""
 
     def process_exception(self, request: Request, exception: Exception) -> None:
         """Count a request the transport failed (DNS, refused connection, timeout); not ours to handle."""
         found = self._counts(request)
         if found is None:
             return None
-        counts, page = found
+        counts, page, _ = found
         if isinstance(exception, IgnoreRequest):  # not sent: a stopped host, an offsite link
             if isinstance(exception, HostBlocked) and page in DETAIL_PAGES:
                 counts["detail_not_sent"] += 1

@@ -37,9 +37,11 @@ def env_for(db_url: str, smtp_server, **extra: str) -> dict[str, str]:
     }
 
 
-def crawl(sites: list[str], env: dict[str, str], *settings: str) -> subprocess.CompletedProcess[str]:
+def crawl(
+    sites: list[str], env: dict[str, str], *settings: str, full: bool = False
+) -> subprocess.CompletedProcess[str]:
     """`python -m lpse_leads crawl` with politeness lifted for local servers."""
-    cmd = [sys.executable, "-m", "lpse_leads", "crawl", "--year", "2026"]
+    cmd = [sys.executable, "-m", "lpse_leads", "crawl", "--year", "2026", *(["--full"] if full else [])]
     for site in sites:
         cmd += ["--site", site]
     for setting in [*FAST, "RETRY_TIMES=1", *settings]:
@@ -142,3 +144,23 @@ def test_a_crawl_of_a_dead_host_without_an_operator_still_exits_non_zero(migrate
     assert done.returncode == 1
     assert "dark" in done.stdout
     assert smtp_server.handler.messages == []
+
+
+def test_a_drop_in_location_coverage_against_the_sites_history_is_degraded(migrated, smtp_server):
+    env = env_for(migrated, smtp_server)
+    renamed = env_for(migrated, smtp_server, SCRAPY_SETTINGS_MODULE="tests.health.renamed_label")
+    with FakeSpse(slugs=[SLUG], packages=60, seed=11, year=2026) as fake:
+        site = fake.base_url(SLUG)
+        for _ in range(3):
+            assert crawl([site], env, full=True).returncode == 0
+        assert health(env)[1][site]["verdict"] == "ok"
+        done = crawl([site], renamed, full=True)
+    assert done.returncode == 0, done.stdout + done.stderr  # degraded is not a failed crawl
+    status, rows = health(env)
+    assert status == 1
+    assert rows[site]["verdict"] == "degraded"
+    [reason] = rows[site]["reasons"]
+    assert re.fullmatch(r"location \(lokasi pekerjaan\): 0 of \d+ packages \(0%\), usually \d+%", reason)
+    [(_, rcpts, message)] = smtp_server.handler.messages
+    assert rcpts == [OPS]
+    assert message["Subject"] == f"lpse-leads: site degraded: {site}"

@@ -199,7 +199,8 @@ class StorePipeline:
             return
         stats = self.crawler.stats
         engine, run_id = self.writer.engine, self.run_id
-        if reason == "finished" and stats is not None and stats.get_value(HEALTH_STATS):
+        planning = bool(getattr(self.crawler.spider, "plan", False))  # list calls only: nothing to judge
+        if reason == "finished" and not planning and stats is not None and stats.get_value(HEALTH_STATS):
             year = getattr(self.crawler.spider, "year", None)
             health = stats.get_value(HEALTH_STATS)
             try:

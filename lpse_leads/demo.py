@@ -37,6 +37,15 @@ REGISTRY_FRACTION = 0.4
 CONFIG_NAME = "demo.toml"
 #: A kab/kota none of the demo's packages is in (Kota Balikpapan): its branch gets no e-mail.
 QUIET_KABKOTA = "64.71"
+#: Where `lpse-leads serve` listens by default: the demo's e-mails link each lead there.
+WORKBENCH_URL = "http://127.0.0.1:8080"
+#: One demo person per role (e-mail, role, branch, kanwil, password) — demo data, printed on purpose.
+DEMO_PEOPLE: tuple[tuple[str, str, str | None, str | None, str], ...] = (
+    ("petugas@demo.invalid", "officer", "KC-DEMO-1", None, "demo-petugas-1"),
+    ("kanwil@demo.invalid", "kanwil", None, "Demo", "demo-kanwil-1"),
+    ("analis@demo.invalid", "analyst", None, None, "demo-analis-1"),
+    ("admin@demo.invalid", "admin", None, None, "demo-admin-01"),
+)
 #: Politeness is for real sites; the fake runs on this machine.
 FAST_SETTINGS = {
     "DOWNLOAD_DELAY": 0,
@@ -107,6 +116,9 @@ years = [{YEAR}]
 registry_file = "registry.csv"
 branches_file = "branches.csv"
 
+[web]
+base_url = "{WORKBENCH_URL}"
+
 [mail]
 mail_from = "lpse-leads-demo@example.invalid"
 fallback_to = "kanwil-demo@example.invalid"
@@ -149,3 +161,39 @@ def demo_world(home: Path, *, fresh: bool) -> Iterator[AppConfig]:
         yield config
     finally:
         fake.stop()
+
+
+def ensure_demo_people(config: AppConfig) -> None:
+    """Add the demo people to the demo database (once; later runs leave them as they are)."""
+    from sqlalchemy import select
+
+    from lpse_leads.dbopt import open_database_url
+    from pipeline.db import session_factory
+    from pipeline.writer import utcnow
+    from web.models import User
+    from web.people import add_person
+
+    engine = open_database_url(config.db_url)
+    try:
+        with session_factory(engine).begin() as session:
+            known = set(session.scalars(select(User.email)))
+            for email, role, branch, kanwil, password in DEMO_PEOPLE:
+                if email not in known:
+                    add_person(
+                        session, email, role, password, branch=branch, kanwil=kanwil, by="demo", now=utcnow()
+                    )
+    finally:
+        engine.dispose()
+
+
+def workbench_help(config: AppConfig) -> list[str]:
+    """How to open the workbench on the demo database: the command, then one login per role."""
+    folder = config.source.parent if config.source else Path("var/demo")
+    lines = [
+        "Workbench: lpse-leads serve --config "
+        + str(folder / CONFIG_NAME)
+        + f"   then open {WORKBENCH_URL}/",
+        "  (from the repository: .venv/bin/lpse-leads serve --config ...; Ctrl+C stops it)",
+    ]
+    lines += [f"  {role:<8} {email:<22} password {password}" for email, role, _b, _k, password in DEMO_PEOPLE]
+    return lines

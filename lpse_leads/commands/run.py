@@ -68,12 +68,15 @@ def run(args: argparse.Namespace) -> int:
         "data.database_url": args.db,
     }
     if args.demo:
-        from lpse_leads.demo import demo_world
+        from lpse_leads.demo import demo_world, ensure_demo_people, workbench_help
 
         home = load_config(args.config).data.home
         with demo_world(home, fresh=args.fresh) as config:
             status = run_locked(config)
+            ensure_demo_people(config)
             print_where(config)
+            for line in workbench_help(config):
+                print(line)
             return status
     if args.fresh:
         from lpse_leads.errors import UserError

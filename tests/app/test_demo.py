@@ -126,3 +126,32 @@ def test_second_run_finds_nothing_new_and_writes_nothing(demo):
     assert second_stats["run/packages_new"] == 0
     assert second_stats["run/packages_seen"] == first_stats["run/packages_seen"]
     assert second_stats["run/emails_written"] == 0
+
+
+def test_demo_says_how_to_open_the_workbench_and_its_people_can_log_in(demo):
+    from fastapi.testclient import TestClient
+
+    from lpse_leads.demo import DEMO_PEOPLE, WORKBENCH_URL
+    from tests.web.conftest import csrf_of
+    from web.app import create_app
+    from web.settings import WebSettings
+
+    folder, first, _after_first, second, _after_second = demo
+    assert f"lpse-leads serve --config {folder / CONFIG_NAME}" in first.stdout
+    assert f"{WORKBENCH_URL}/" in first.stdout
+    for email, role, _branch, _kanwil, password in DEMO_PEOPLE:
+        assert f"{role:<8} {email:<22} password {password}" in first.stdout
+    assert "password" in second.stdout  # the second run keeps them and says so again
+    client = TestClient(
+        create_app(WebSettings(f"sqlite:///{folder / 'lpse-leads.sqlite'}")), follow_redirects=False
+    )
+    for email, _role, _branch, _kanwil, password in DEMO_PEOPLE:
+        form = client.get("/login")
+        response = client.post(
+            "/login", data={"email": email, "password": password, "csrf_token": csrf_of(form.text)}
+        )
+        assert response.status_code == 303, email
+        assert client.get("/leads").status_code == 200
+        client.cookies.clear()
+    text = next((folder / "outbox").rglob("*.eml")).read_text(encoding="utf-8", errors="replace")
+    assert f"{WORKBENCH_URL}/leads/" in text

@@ -73,9 +73,7 @@ def _records() -> list[dict]:
             records.append(
                 package(
                     code,
-                    name=f"Rehabilitasi Gedung {place}{n} =SUM(A1)"
-                    if n == 2
-                    else f"Rehabilitasi Gedung {place}{n}",
+                    name=f"Rehabilitasi Gedung {place}{n}",
                     locations=[location],
                     winners=[
                         {

@@ -1,8 +1,8 @@
 """In a real browser (Debian's headless Chromium): an officer logs in, opens a lead from the list,
 marks it contacted with a note, sees it in the history — and `lpse-leads leads list` agrees.
 
-With LPSE_LEADS_SCREENSHOTS=DIR the pages are also saved there as PNG (docs/screenshots/ is
-made this way: `LPSE_LEADS_SCREENSHOTS=docs/screenshots .venv/bin/python -m pytest tests/web/test_browser.py`).
+With LPSE_LEADS_SCREENSHOTS=DIR the pages are also saved there as PNG; docs/screenshots/ is made
+this way: `LPSE_LEADS_SCREENSHOTS=docs/screenshots .venv/bin/python -m pytest tests/web/test_browser.py`.
 """
 
 from __future__ import annotations

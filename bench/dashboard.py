@@ -32,22 +32,49 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from sqlalchemy import create_engine, text  # noqa: E402
-from sqlalchemy.engine import make_url  # noqa: E402
+from sqlalchemy import create_engine, text
+from sqlalchemy.engine import make_url
 
-from dbschema import upgrade  # noqa: E402
-from pipeline.db import make_engine, normalise_url, session_factory  # noqa: E402
-from web.dashboard.mapdata import load as load_map  # noqa: E402
+from dbschema import upgrade
+from pipeline.db import make_engine, normalise_url, session_factory
+from web.dashboard.mapdata import load as load_map
 
 PG_SERVER = os.environ.get("LPSE_LEADS_TEST_PG", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres")
 NOW = dt.datetime(2026, 12, 1, 8, 0, tzinfo=dt.UTC)
 CHUNK = 50_000
-KANWIL = {"1": "Sumatera", "2": "Sumatera", "3": "Jawa", "5": "Bali Nusra", "6": "Kalimantan",
-          "7": "Sulawesi", "8": "Maluku Papua", "9": "Maluku Papua"}  # fmt: skip
+KANWIL = {
+    "1": "Sumatera",
+    "2": "Sumatera",
+    "3": "Jawa",
+    "5": "Bali Nusra",
+    "6": "Kalimantan",
+    "7": "Sulawesi",
+    "8": "Maluku Papua",
+    "9": "Maluku Papua",
+}
 STATUS_MIX = (("new", 30), ("sent", 35), ("contacted", 10), ("registered", 15), ("dismissed", 10))
-LEAD_COLUMNS = ("id", "package_id", "route", "branch_code", "kanwil", "kabkota_code", "contractor_name",
-                "contractor_npwp", "value", "total", "days_overdue", "stage", "score", "status",
-                "status_changed_at", "fingerprint", "url", "first_built", "last_built")  # fmt: skip
+LEAD_COLUMNS = (
+    "id",
+    "package_id",
+    "route",
+    "branch_code",
+    "kanwil",
+    "kabkota_code",
+    "contractor_name",
+    "contractor_npwp",
+    "value",
+    "total",
+    "days_overdue",
+    "stage",
+    "score",
+    "status",
+    "status_changed_at",
+    "fingerprint",
+    "url",
+    "first_built",
+    "last_built",
+)
+_MARKS = ", ".join("?" * len(LEAD_COLUMNS))
 EVENT_COLUMNS = ("lead_id", "at", "old_status", "new_status", "by")
 
 
@@ -93,14 +120,39 @@ def generate(count: int) -> Iterator[tuple[list[tuple], list[tuple], list[tuple]
         status = rng.choice(statuses)
         built = rng.uniform(0, 365)
         changed = max(0.0, built - rng.uniform(0, 60))
-        path = {"new": [], "sent": ["new"], "contacted": ["new", "sent"], "dismissed": ["new", "sent"],
-                "registered": ["new", "sent", "contacted"] if rng.random() < 0.5 else ["new"]}[status]  # fmt: skip
+        path = {
+            "new": [],
+            "sent": ["new"],
+            "contacted": ["new", "sent"],
+            "dismissed": ["new", "sent"],
+            "registered": ["new", "sent", "contacted"] if rng.random() < 0.5 else ["new"],
+        }[status]
         late = rng.choice((0, 0, 0, rng.randint(1, 7), rng.randint(8, 30), rng.randint(31, 120)))
         total = rng.randint(1_000_000, 500_000_000)
         packages.append((lead_id, 1, f"B{lead_id}", "tender", f"Paket {lead_id}", _moment(built)))
-        leads.append((lead_id, lead_id, route, branch, kanwil, kab, f"PT Firma {firm}", npwp, total * 50, total,
-                      late, "kontrak", rng.random(), status, _moment(changed), "f", f"http://x/{lead_id}",
-                      _moment(built), _moment(built)))  # fmt: skip
+        leads.append(
+            (
+                lead_id,
+                lead_id,
+                route,
+                branch,
+                kanwil,
+                kab,
+                f"PT Firma {firm}",
+                npwp,
+                total * 50,
+                total,
+                late,
+                "kontrak",
+                rng.random(),
+                status,
+                _moment(changed),
+                "f",
+                f"http://x/{lead_id}",
+                _moment(built),
+                _moment(built),
+            )
+        )
         steps = [*path, status]
         for i in range(len(steps) - 1):  # spread between the build and the last change
             at = _moment(built - (built - changed) * (i + 1) / (len(steps) - 1))
@@ -124,10 +176,14 @@ def load_sqlite(path: Path, count: int) -> None:
     db.execute("PRAGMA synchronous = OFF")
     stamp = _sqlite_time(NOW)
     with db:
-        db.executemany("INSERT INTO branches (code, name, kanwil, emails, updated_at) VALUES (?,?,?,'',?)",
-                       [(*b, stamp) for b in branches])  # fmt: skip
-        db.executemany("INSERT INTO branch_kabkota (kabkota_code, branch_code) VALUES (?,?)",
-                       [(k, b) for k, (b, _) in coverage.items()])  # fmt: skip
+        db.executemany(
+            "INSERT INTO branches (code, name, kanwil, emails, updated_at) VALUES (?,?,?,'',?)",
+            [(*b, stamp) for b in branches],
+        )
+        db.executemany(
+            "INSERT INTO branch_kabkota (kabkota_code, branch_code) VALUES (?,?)",
+            [(k, b) for k, (b, _) in coverage.items()],
+        )
         db.execute(
             "INSERT INTO sites (id, url, first_seen) VALUES (1, 'https://spse.inaproc.id/bench', ?)", (stamp,)
         )
@@ -138,7 +194,7 @@ def load_sqlite(path: Path, count: int) -> None:
                 [(*p[:5], _sqlite_time(p[5]), _sqlite_time(p[5]), _sqlite_time(p[5])) for p in packages],
             )
             db.executemany(
-                f"INSERT INTO leads ({', '.join(LEAD_COLUMNS)}) VALUES ({', '.join('?' * len(LEAD_COLUMNS))})",
+                f"INSERT INTO leads ({', '.join(LEAD_COLUMNS)}) VALUES ({_MARKS})",
                 [
                     (*r[:14], _sqlite_time(r[14]), *r[15:17], _sqlite_time(r[17]), _sqlite_time(r[18]))
                     for r in leads
@@ -166,11 +222,13 @@ def load_postgres(url: str, count: int) -> None:
         with cursor.copy("COPY branch_kabkota (kabkota_code, branch_code) FROM STDIN") as copy:
             for k, (b, _) in coverage.items():
                 copy.write_row((k, b))
-        cursor.execute("INSERT INTO sites (id, url, first_seen) VALUES (1, 'https://spse.inaproc.id/bench', %s)",
-                       (NOW,))  # fmt: skip
+        cursor.execute(
+            "INSERT INTO sites (id, url, first_seen) VALUES (1, 'https://spse.inaproc.id/bench', %s)", (NOW,)
+        )
         for packages, leads, events in generate(count):
             with cursor.copy(
-                "COPY packages (id, site_id, code, list, name, first_seen, last_seen, last_changed) FROM STDIN"
+                "COPY packages (id, site_id, code, list, name, first_seen, last_seen, last_changed) "
+                "FROM STDIN"
             ) as copy:
                 for p in packages:
                     copy.write_row((*p, p[5], p[5]))
@@ -215,12 +273,22 @@ def measure(db_url: str, views: int) -> dict[str, float]:
             now=NOW,
         )
         token = new_token(session, "analyst@bench.example", by="bench", now=NOW)
-        add_person(session, "kc@bench.example", "officer", "kata-sandi-bench-1", branch="KC-3100", kanwil=None, by="bench",
-                   now=NOW)  # fmt: skip
+        add_person(
+            session,
+            "kc@bench.example",
+            "officer",
+            "kata-sandi-bench-1",
+            branch="KC-3100",
+            kanwil=None,
+            by="bench",
+            now=NOW,
+        )
         officer = new_token(session, "kc@bench.example", by="bench", now=NOW)
-        open_ids = list(session.scalars(
-            select(Lead.id).where(Lead.branch_code == "KC-3100", Lead.status == "sent").limit(views)
-        ))  # fmt: skip
+        open_ids = list(
+            session.scalars(
+                select(Lead.id).where(Lead.branch_code == "KC-3100", Lead.status == "sent").limit(views)
+            )
+        )
     engine.dispose()
     client = TestClient(create_app(WebSettings(db_url=db_url)))
     auth = {"Authorization": f"Bearer {token}"}
@@ -235,17 +303,22 @@ def measure(db_url: str, views: int) -> dict[str, float]:
 
     figures = {"first_view_ms": _ms(view("/dashboard"))}  # includes the full summary refresh
     national = [view("/dashboard") for _ in range(views)]
-    figures |= {"national_median_ms": _ms(statistics.median(national)),
-                "national_p90_ms": _ms(sorted(national)[int(0.9 * (len(national) - 1))]),
-                "national_max_ms": _ms(max(national))}  # fmt: skip
+    figures |= {
+        "national_median_ms": _ms(statistics.median(national)),
+        "national_p90_ms": _ms(sorted(national)[int(0.9 * (len(national) - 1))]),
+        "national_max_ms": _ms(max(national)),
+    }
     figures["kanwil_median_ms"] = _ms(statistics.median(view("/dashboard?kanwil=Jawa") for _ in range(views)))
     figures["branch_median_ms"] = _ms(
         statistics.median(view("/dashboard?cabang=KC-3100") for _ in range(views))
     )
     after_change = []
     for lead_id in open_ids[: max(3, views // 4)]:
-        response = client.post(f"/api/leads/{lead_id}/status", json={"status": "contacted"},
-                               headers={"Authorization": f"Bearer {officer}"})  # fmt: skip
+        response = client.post(
+            f"/api/leads/{lead_id}/status",
+            json={"status": "contacted"},
+            headers={"Authorization": f"Bearer {officer}"},
+        )
         assert response.status_code == 200, response.text
         after_change.append(view("/dashboard"))
     figures["after_change_median_ms"] = _ms(statistics.median(after_change)) if after_change else 0.0
@@ -314,8 +387,11 @@ def main() -> int:
         f"after a status change {r['after_change_median_ms']} ms"
         for db, r in results.items()
     ]
-    print(f"SUMMARY {platform.node()} {os.cpu_count()} cpu {dt.date.today()} leads={count} views={views}: "
-          + "; ".join(parts), flush=True)  # fmt: skip
+    print(
+        f"SUMMARY {platform.node()} {os.cpu_count()} cpu {dt.date.today()} leads={count} views={views}: "
+        + "; ".join(parts),
+        flush=True,
+    )
     return 0
 
 

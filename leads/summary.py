@@ -11,10 +11,12 @@ tables instead, after ``ensure_fresh`` has brought them up to date:
   ``leads`` — no arithmetic on old totals, so doing a partition twice is harmless.
 
 Every status change writes a ``lead_events`` row (lifecycle, digest, registry match, build,
-the workbench). Events are found by time with a look-back window (``LOOKBACK``), not by id: on
-PostgreSQL an event with a lower id can commit after one with a higher id, and a window that is
-re-read each time sees it anyway. The refresh runs in one transaction that first takes a write
-lock, so two web workers never refresh at once and a reader sees the old summary or the new one.
+the workbench). A refresh reads the events with an id above the newest it saw. On PostgreSQL an
+event with a lower id can commit after one with a higher id: the state also counts the events of
+the last hour (``LOOKBACK``) up to that id, and when that count grows, every event of the window
+is read again (recomputing a partition twice is harmless). The refresh runs in one transaction
+that first takes a write lock, so two web workers never refresh at once and a reader sees the
+old summary or the new one.
 """
 
 from __future__ import annotations
@@ -43,7 +45,13 @@ from sqlalchemy import (
 from sqlalchemy.sql.elements import ColumnElement
 
 from leads.models import Branch, Lead, LeadEvent
-from leads.summary_models import SummaryCell, SummaryContractor, SummaryContractorArea, SummaryState
+from leads.summary_models import (
+    SummaryCell,
+    SummaryContractor,
+    SummaryContractorArea,
+    SummaryRegDays,
+    SummaryState,
+)
 from pipeline.writer import utcnow
 
 #: How far back each refresh re-reads events (covers transactions that commit late).
@@ -93,13 +101,20 @@ def _contractor_key() -> ColumnElement[str]:
     )
 
 
+def _held(where: ColumnElement[bool] | None):
+    """Per lead, the highest funnel rank among the statuses it left (its events' ``old_status``).
+
+    Together with the current status that is every status a lead ever held (each change after
+    the first ``new`` is an event whose ``old_status`` is the status left).
+    """
+    query = select(LeadEvent.lead_id.label("lead_id"), func.max(_rank(LeadEvent.old_status)).label("rank"))
+    if where is not None:
+        query = query.where(LeadEvent.lead_id.in_(select(Lead.id).where(where)))
+    return query.group_by(LeadEvent.lead_id).subquery("held")
+
+
 def _insert_cells(connection: Connection, where: ColumnElement[bool] | None) -> None:
-    dialect = connection.dialect.name
-    held = (
-        select(LeadEvent.lead_id.label("lead_id"), func.max(_rank(LeadEvent.old_status)).label("rank"))
-        .group_by(LeadEvent.lead_id)
-        .subquery("held")
-    )
+    held = _held(where)
     current = _rank(Lead.status)
     reached = case((held.c.rank > current, held.c.rank), else_=current)
     open_lead = Lead.status.in_(OPEN)
@@ -110,11 +125,8 @@ def _insert_cells(connection: Connection, where: ColumnElement[bool] | None) -> 
         (and_(open_lead, late > 0), 1),
         else_=0,
     )
-    reg_days = case(
-        (Lead.status == "registered", _days(dialect, Lead.first_built, Lead.status_changed_at)), else_=None
-    )
     kanwil = _scope_kanwil()
-    dims = (Lead.kabkota_code, Lead.branch_code, kanwil, Lead.route, Lead.status, reached, overdue, reg_days)
+    dims = (Lead.kabkota_code, Lead.branch_code, kanwil, Lead.route, Lead.status, reached, overdue)
     query = (
         select(
             *dims,
@@ -129,8 +141,22 @@ def _insert_cells(connection: Connection, where: ColumnElement[bool] | None) -> 
     )
     if where is not None:
         query = query.where(where)
-    columns = ("kabkota_code", "branch_code", "kanwil", "route", "status", "reached", "overdue", "reg_days")
+    columns = ("kabkota_code", "branch_code", "kanwil", "route", "status", "reached", "overdue")
     connection.execute(insert(SummaryCell).from_select([*columns, "leads", "contribution", "value"], query))
+    days = _days(connection.dialect.name, Lead.first_built, Lead.status_changed_at)
+    dims = (Lead.kabkota_code, Lead.branch_code, kanwil, days)
+    query = (
+        select(*dims, func.count())
+        .select_from(Lead)
+        .outerjoin(Branch, Branch.code == Lead.branch_code)
+        .where(Lead.status == "registered")
+        .group_by(*dims)
+    )
+    if where is not None:
+        query = query.where(where)
+    connection.execute(
+        insert(SummaryRegDays).from_select(["kabkota_code", "branch_code", "kanwil", "days", "leads"], query)
+    )
 
 
 def _insert_contractor_areas(connection: Connection, where: ColumnElement[bool] | None) -> None:
@@ -223,10 +249,15 @@ def _state_row(connection: Connection):
     return connection.execute(select(SummaryState.__table__).where(SummaryState.id == 1)).first()
 
 
-def _events_since(connection: Connection, since: dt.datetime) -> int:
+def _events_since(connection: Connection, since: dt.datetime, upto: int) -> int:
+    """Events of the look-back window with an id up to ``upto`` (an index range on ``at``)."""
     return connection.execute(
-        select(func.count()).select_from(LeadEvent).where(LeadEvent.at >= since)
+        select(func.count()).select_from(LeadEvent).where(LeadEvent.at >= since, LeadEvent.id <= upto)
     ).scalar_one()
+
+
+def _max_event(connection: Connection) -> int:
+    return connection.execute(select(func.coalesce(func.max(LeadEvent.id), 0))).scalar_one()
 
 
 def needed(connection: Connection) -> str | None:
@@ -237,9 +268,23 @@ def needed(connection: Connection) -> str | None:
     version = current_version(connection)
     if version != Version(state.built_max, state.branches_sig):
         return "full"
-    if _events_since(connection, state.events_since) != state.events_seen:
+    if _max_event(connection) != state.events_max_id or _late(connection, state):
         return "partial"
     return None
+
+
+def _late(connection: Connection, state) -> bool:
+    """True when an event of the window with an id already passed committed after the last refresh."""
+    return _events_since(connection, state.events_since, state.events_max_id) != state.events_seen
+
+
+def pending_events(connection: Connection) -> int:
+    """Events added since the summary was made (a primary-key range read)."""
+    state = _state_row(connection)
+    since = 0 if state is None else state.events_max_id
+    return connection.execute(
+        select(func.count()).select_from(LeadEvent).where(LeadEvent.id > since)
+    ).scalar_one()
 
 
 def _lock(connection: Connection) -> None:
@@ -253,11 +298,13 @@ def _lock(connection: Connection) -> None:
 def _write_state(connection: Connection, now: dt.datetime, full: bool, previous) -> None:
     version = current_version(connection)
     since = now - LOOKBACK
+    upto = _max_event(connection)
     values = {
         "built_max": version.built_max,
         "branches_sig": version.branches_sig,
         "events_since": since,
-        "events_seen": _events_since(connection, since),
+        "events_seen": _events_since(connection, since, upto),
+        "events_max_id": upto,
         "refreshed_at": now,
         "full_at": now if full or previous is None else previous.full_at,
     }
@@ -269,7 +316,7 @@ def refresh_full(connection: Connection, now: dt.datetime | None = None) -> None
     """Recompute every summary table from ``leads`` (inside the caller's transaction)."""
     now = now or utcnow()
     previous = _state_row(connection)
-    for table in (SummaryCell, SummaryContractorArea, SummaryContractor):
+    for table in (SummaryCell, SummaryRegDays, SummaryContractorArea, SummaryContractor):
         connection.execute(delete(table))
     _insert_cells(connection, None)
     _insert_contractor_areas(connection, None)
@@ -277,40 +324,59 @@ def refresh_full(connection: Connection, now: dt.datetime | None = None) -> None
     _write_state(connection, now, True, previous)
 
 
-def _touched_partitions(connection: Connection, since: dt.datetime) -> list[str | None]:
-    changed = select(LeadEvent.lead_id).where(LeadEvent.at >= since)
+def _touched_partitions(connection: Connection, state) -> list[str | None]:
+    """Kab/kota of the leads with events added since ``state`` (the whole window after a late commit)."""
+    new = LeadEvent.id > state.events_max_id
+    if _late(connection, state):
+        new = or_(new, LeadEvent.at >= state.events_since)
+    changed = select(LeadEvent.lead_id).where(new)
     return list(connection.scalars(select(Lead.kabkota_code).where(Lead.id.in_(changed)).distinct()))
 
 
 def refresh_partial(connection: Connection, now: dt.datetime | None = None) -> int:
-    """Recompute the kab/kota partitions of leads with events in the window; how many partitions."""
+    """Recompute the kab/kota partitions of leads with new events; how many (-1: did a full refresh)."""
     now = now or utcnow()
     state = _state_row(connection)
     if state is None:
         refresh_full(connection, now)
         return -1
-    codes = _touched_partitions(connection, state.events_since)
+    codes = _touched_partitions(connection, state)
     total = connection.execute(select(func.count(func.distinct(SummaryCell.kabkota_code)))).scalar_one()
     if codes and len(codes) > max(total, 1) * PARTIAL_LIMIT and len(codes) > 8:
         refresh_full(connection, now)
         return -1
     area = SummaryContractorArea
     area_in = _column_in(area.kabkota_code, codes)
-    keys_before = set(connection.scalars(select(area.contractor_key).where(area_in).distinct()))
+    before = _area_rows(connection, area_in)
     connection.execute(delete(SummaryCell).where(_column_in(SummaryCell.kabkota_code, codes)))
+    connection.execute(delete(SummaryRegDays).where(_column_in(SummaryRegDays.kabkota_code, codes)))
     connection.execute(delete(area).where(area_in))
     leads_in = _column_in(Lead.kabkota_code, codes)
     _insert_cells(connection, leads_in)
     _insert_contractor_areas(connection, leads_in)
     keys = sorted(
-        keys_before | set(connection.scalars(select(area.contractor_key).where(area_in).distinct()))
-    )
+        {row[0] for row in before ^ _area_rows(connection, area_in)}
+    )  # contractors whose figures moved
     for start in range(0, len(keys), 500):
         part = keys[start : start + 500]
         connection.execute(delete(SummaryContractor).where(SummaryContractor.contractor_key.in_(part)))
         _insert_contractor_ranks(connection, part)
     _write_state(connection, now, False, state)
     return len(codes)
+
+
+def _area_rows(connection: Connection, where: ColumnElement[bool]) -> set[tuple]:
+    """The contractor area rows of some partitions, as comparable tuples (key first)."""
+    area = SummaryContractorArea
+    columns = (
+        area.contractor_key,
+        area.kabkota_code,
+        area.branch_code,
+        area.kanwil,
+        area.leads,
+        area.contribution,
+    )
+    return {tuple(row) for row in connection.execute(select(*columns).where(where))}
 
 
 def _column_in(column: ColumnElement, codes: Sequence[str | None]) -> ColumnElement[bool]:

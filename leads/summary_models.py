@@ -5,6 +5,8 @@ changes); never edited by hand. Explained in docs/schema.md.
 
 - ``lead_summary_cells``: leads counted and summed by kab/kota, branch, Kanwil, route, status, the
   furthest funnel stage reached, overdue bucket and (registered leads) whole days to registration.
+- ``lead_summary_reg_days``: registered leads by whole days from first build to registration (the
+  median's histogram), by kab/kota, branch and Kanwil.
 - ``lead_summary_contractor_areas``: open leads per contractor per kab/kota (the partitioned source
   of the ranking below).
 - ``lead_summary_contractors``: open leads per contractor nationally, per Kanwil and per branch,
@@ -39,11 +41,22 @@ class SummaryCell(Base):
     reached: Mapped[int]
     #: 0 not overdue (or closed), 1: 1-7 days, 2: 8-30 days, 3: more than 30 days past the deadline.
     overdue: Mapped[int]
-    #: Registered leads: whole days from the lead's first build to its registration.
-    reg_days: Mapped[int | None]
     leads: Mapped[int]
     contribution: Mapped[Decimal]
     value: Mapped[Decimal]
+
+
+class SummaryRegDays(Base):
+    """Registered leads of one kab/kota and branch that took ``days`` whole days from first build."""
+
+    __tablename__ = "lead_summary_reg_days"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    kabkota_code: Mapped[str | None] = mapped_column(String(10), index=True)
+    branch_code: Mapped[str | None] = mapped_column(String(40))
+    kanwil: Mapped[str | None] = mapped_column(String(200))
+    days: Mapped[int]
+    leads: Mapped[int]
 
 
 class SummaryContractorArea(Base):
@@ -88,6 +101,8 @@ class SummaryState(Base):
     built_max: Mapped[dt.datetime | None]
     branches_sig: Mapped[str] = mapped_column(String(100))
     events_since: Mapped[dt.datetime]
+    #: Events with ``at >= events_since`` and ``id <= events_max_id`` when the summary was made.
     events_seen: Mapped[int]
+    events_max_id: Mapped[int]
     refreshed_at: Mapped[dt.datetime]
     full_at: Mapped[dt.datetime]

@@ -24,6 +24,7 @@ from digest.send import send_digests as send_lead_digests
 from digest.settings import MailSettings
 from leads.build import build_leads as build_lead_rows
 from leads.models import OPEN_STATUSES, Lead
+from leads.summary import ensure_fresh as refresh_summary
 from lpse_leads.config import AppConfig
 from lpse_leads.errors import UserError
 from lpse_leads.reference_files import import_branches_file, import_registry_file
@@ -80,6 +81,7 @@ def build_leads(engine: Engine, today: dt.date, note: Note) -> dict[str, int]:
         name = queue_name(route, branch, kanwil, province)
         queues[name] = queues.get(name, 0) + count
     note(f"{built.new} new, {built.updated} updated, {sum(queues.values())} open")
+    refresh_summary(engine)  # the dashboards' first views after the build need not recompute it
     return queues
 
 

@@ -116,3 +116,35 @@ def test_a_change_recorded_by_an_officer_shows_on_the_next_view(world: World, as
     assert [r["Lead yang mencapai tahap ini"] for r in _csv(officer_b.get("/dashboard/corong.csv").text)] == [
         "3", "0", "0", "0",
     ]  # fmt: skip
+
+
+def test_after_a_build_pages_show_the_previous_summary_until_the_background_refresh_is_done(
+    world: World, as_role
+):
+    import datetime as dt
+
+    from sqlalchemy import update
+
+    from leads.models import Lead
+    from web.dashboard.freshen import wait_idle
+
+    analyst, _ = as_role("analyst")
+    assert _leads_shown(analyst.get("/dashboard").text) == 12
+    lead = world.leads["J"][0]
+    with world.engine.begin() as connection:  # what a build does: change a lead, stamp last_built
+        connection.execute(
+            update(Lead)
+            .where(Lead.id == lead)
+            .values(status="registered", last_built=dt.datetime.now(dt.UTC))
+        )
+    page = analyst.get("/dashboard")
+    assert assert_registered(page.text, 0) and "Ringkasan sedang dihitung ulang" in page.text
+    assert wait_idle(60)
+    page = analyst.get("/dashboard")
+    assert assert_registered(page.text, 1) and "Ringkasan sedang dihitung ulang" not in page.text
+
+
+def assert_registered(html: str, expected: int) -> bool:
+    match = re.search(r'<span class="muted">Terdaftar</span><strong>([\d.]+)</strong>', html)
+    assert match, "no registered count on the page"
+    return int(match.group(1).replace(".", "")) == expected

@@ -28,17 +28,19 @@ from web.templating import render
 #: What the map colours: open leads, or their estimated contribution.
 MAP_MEASURES = {"lead": "Lead terbuka", "iuran": "Estimasi iuran terbuka"}
 BARS = 15
+#: Rows of the long tables shown on the page (all of them are in the CSV).
+ROWS_SHOWN = 30
 
 
-def _funnel_table(connection: Connection, scope: Scope, now: dt.datetime) -> Table:
-    return queries.funnel(connection, scope)[0]
+def _areas(c: Connection, s: Scope) -> list[dict[str, Any]]:
+    return queries.areas(c, s)
 
 
 TABLES: dict[str, Callable[[Connection, Scope, dt.datetime], Table]] = {
-    "cabang": lambda c, s, now: queries.by_branch(c, s),
-    "kabkota": lambda c, s, now: queries.by_kabkota(c, s, mapdata.load().names),
-    "corong": _funnel_table,
-    "tunggakan": lambda c, s, now: queries.overdue(c, s),
+    "cabang": lambda c, s, now: queries.by_branch(_areas(c, s), queries.branch_names(c)),
+    "kabkota": lambda c, s, now: queries.by_kabkota(_areas(c, s), mapdata.load().names),
+    "corong": lambda c, s, now: queries.funnel(queries.stages(c, s), [])[0],
+    "tunggakan": lambda c, s, now: queries.overdue(queries.stages(c, s)),
     "kontraktor": lambda c, s, now: queries.top_contractors(c, s),
     "situs": lambda c, s, now: freshness(c, now),
 }
@@ -107,15 +109,18 @@ def render_dashboard(
     measure: str,
     focus: set[str] | None,
     choices: dict[str, list[tuple[str, str]]],
+    stale: bool = False,
 ) -> HTMLResponse:
     """The whole page for ``scope`` (the summary must be fresh: see ``leads.summary.ensure_fresh``)."""
     connection = session.connection()
     now = utcnow()
-    totals = queries.totals(connection, scope)
-    branches = queries.by_branch(connection, scope)
-    kabkota = queries.by_kabkota(connection, scope, mapdata.load().names)
-    funnel, median_days = queries.funnel(connection, scope)
-    overdue = queries.overdue(connection, scope)
+    area_rows = queries.areas(connection, scope)
+    totals = queries.totals(area_rows)
+    branches = queries.by_branch(area_rows, queries.branch_names(connection))
+    kabkota = queries.by_kabkota(area_rows, mapdata.load().names)
+    stage_rows = queries.stages(connection, scope)
+    funnel, median_days = queries.funnel(stage_rows, queries.reg_days(connection, scope))
+    overdue = queries.overdue(stage_rows)
     contractors = queries.top_contractors(connection, scope)
     sites = freshness(connection, now)
     params = {k: v for k, v in (("kanwil", scope.key if scope.level == "kanwil" else ""),
@@ -162,6 +167,8 @@ def render_dashboard(
             "choices": choices,
             "query": urlencode(params),
             "refreshed_at": queries.summary_time(connection),
+            "stale": stale,
+            "rows_shown": ROWS_SHOWN,
             "kabkota_top": kabkota.rows[:20],
         },
     )

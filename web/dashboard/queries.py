@@ -18,7 +18,7 @@ from sqlalchemy.sql.elements import ColumnElement
 
 from leads.models import Branch
 from leads.summary import FUNNEL_RANK, OPEN
-from leads.summary_models import SummaryCell, SummaryContractor, SummaryState
+from leads.summary_models import SummaryCell, SummaryContractor, SummaryRegDays, SummaryState
 
 LEVELS = ("national", "kanwil", "branch")
 #: Funnel stages in order, with their Indonesian names.
@@ -49,12 +49,12 @@ class Scope:
             "branch": f"Kantor cabang {self.key}",
         }[self.level]
 
-    def cells(self) -> ColumnElement[bool]:
-        """SQL condition on ``SummaryCell`` rows of this scope."""
+    def where(self, table: Any = SummaryCell) -> ColumnElement[bool]:
+        """SQL condition on a summary table's rows (its ``kanwil`` and ``branch_code``) of this scope."""
         if self.level == "kanwil":
-            return SummaryCell.kanwil == self.key
+            return table.kanwil == self.key
         if self.level == "branch":
-            return SummaryCell.branch_code == self.key
+            return table.branch_code == self.key
         return true()
 
 
@@ -87,6 +87,7 @@ _MEASURES = (
     _sum_if(_OPEN, SummaryCell.contribution).label("open_contribution"),
     _sum_if(SummaryCell.status == "registered", SummaryCell.contribution).label("registered_contribution"),
 )
+MEASURE_KEYS = ("leads", "open", "registered", "overdue", "open_contribution", "registered_contribution")
 _MEASURE_COLUMNS = (
     ("leads", "Lead"),
     ("open", "Terbuka"),
@@ -103,39 +104,59 @@ def _money(value: Any) -> Decimal:
 
 def _measures(row: Any) -> dict[str, Any]:
     return {
-        "leads": int(row.leads),
-        "open": int(row.open),
-        "registered": int(row.registered),
-        "overdue": int(row.overdue),
-        "open_contribution": _money(row.open_contribution),
-        "registered_contribution": _money(row.registered_contribution),
+        key: _money(getattr(row, key)) if key.endswith("contribution") else int(getattr(row, key))
+        for key in MEASURE_KEYS
     }
 
 
-def totals(connection: Connection, scope: Scope) -> dict[str, Any]:
+def _add(into: dict[str, Any], row: dict[str, Any]) -> None:
+    for key in MEASURE_KEYS:
+        into[key] = into.get(key, 0) + row[key]
+
+
+def areas(connection: Connection, scope: Scope) -> list[dict[str, Any]]:
+    """The scope's figures per (branch, Kanwil, route, kab/kota): one grouped read of the cells."""
+    dims = (SummaryCell.branch_code, SummaryCell.kanwil, SummaryCell.route, SummaryCell.kabkota_code)
+    rows = connection.execute(select(*dims, *_MEASURES).where(scope.where()).group_by(*dims)).all()
+    return [
+        {
+            "branch_code": r.branch_code,
+            "kanwil": r.kanwil,
+            "route": r.route,
+            "kabkota_code": r.kabkota_code,
+            **_measures(r),
+        }
+        for r in rows
+    ]
+
+
+def totals(area_rows: Sequence[dict[str, Any]]) -> dict[str, Any]:
     """Headline figures of the scope."""
-    return _measures(connection.execute(select(*_MEASURES).where(scope.cells())).one())
+    out: dict[str, Any] = {
+        key: Decimal("0.00") if key.endswith("contribution") else 0 for key in MEASURE_KEYS
+    }
+    for row in area_rows:
+        _add(out, row)
+    return out
 
 
-def by_branch(connection: Connection, scope: Scope) -> Table:
+def by_branch(area_rows: Sequence[dict[str, Any]], names: dict[str, str]) -> Table:
     """Leads and estimated contribution per branch; fallback queues per Kanwil; unrouted apart."""
-    rows = connection.execute(
-        select(SummaryCell.branch_code, SummaryCell.kanwil, SummaryCell.route, *_MEASURES)
-        .where(scope.cells())
-        .group_by(SummaryCell.branch_code, SummaryCell.kanwil, SummaryCell.route)
-    ).all()
-    names = dict(connection.execute(select(Branch.code, Branch.name)).all())
+    groups: dict[tuple, dict[str, Any]] = {}
+    for row in area_rows:
+        key = (row["branch_code"], row["kanwil"] if row["branch_code"] is None else None, row["route"])
+        group = groups.setdefault(key, {"kanwil": row["kanwil"]})
+        _add(group, row)
     out = []
-    for row in rows:
-        if row.branch_code is not None:
-            label = f"{row.branch_code} {names.get(row.branch_code, '')}".strip()
-        elif row.route == "fallback":
-            label = f"Antrian provinsi, Kanwil {row.kanwil or '?'}"
+    for (branch, _, route), group in groups.items():
+        if branch is not None:
+            label = f"{branch} {names.get(branch, '')}".strip()
+        elif route == "fallback":
+            label = f"Antrian provinsi, Kanwil {group['kanwil'] or '?'}"
         else:
             label = "Lokasi belum dikenali"
-        out.append(
-            {"branch": row.branch_code or "", "label": label, "kanwil": row.kanwil or "", **_measures(row)}
-        )
+        measures = {key: group[key] for key in MEASURE_KEYS}
+        out.append({"branch": branch or "", "label": label, "kanwil": group["kanwil"] or "", **measures})
     out.sort(key=lambda r: (-r["open_contribution"], -r["open"], r["label"]))
     return Table(
         "cabang",
@@ -150,18 +171,19 @@ def by_branch(connection: Connection, scope: Scope) -> Table:
     )
 
 
-def by_kabkota(connection: Connection, scope: Scope, names: dict[str, str]) -> Table:
+def branch_names(connection: Connection) -> dict[str, str]:
+    """Branch code → name."""
+    return dict(connection.execute(select(Branch.code, Branch.name)).all())
+
+
+def by_kabkota(area_rows: Sequence[dict[str, Any]], names: dict[str, str]) -> Table:
     """Leads and estimated contribution per kab/kota (``names``: code → name, from the map asset)."""
-    rows = connection.execute(
-        select(SummaryCell.kabkota_code, *_MEASURES).where(scope.cells()).group_by(SummaryCell.kabkota_code)
-    ).all()
+    groups: dict[str, dict[str, Any]] = {}
+    for row in area_rows:
+        _add(groups.setdefault(row["kabkota_code"] or "", {}), row)
     out = [
-        {
-            "kabkota_code": row.kabkota_code or "",
-            "kabkota": names.get(row.kabkota_code or "", "Lokasi belum dikenali"),
-            **_measures(row),
-        }
-        for row in rows
+        {"kabkota_code": code, "kabkota": names.get(code, "Lokasi belum dikenali"), **group}
+        for code, group in groups.items()
     ]
     out.sort(key=lambda r: (-r["open_contribution"], -r["open"], r["kabkota_code"]))
     return Table(
@@ -170,6 +192,32 @@ def by_kabkota(connection: Connection, scope: Scope, names: dict[str, str]) -> T
         (("kabkota_code", "Kode"), ("kabkota", "Kabupaten/kota"), *_MEASURE_COLUMNS),
         out,
     )
+
+
+def stages(connection: Connection, scope: Scope) -> list[tuple[int, int, int, Decimal]]:
+    """(furthest stage reached, overdue bucket, leads, contribution) of the scope."""
+    rows = connection.execute(
+        select(
+            SummaryCell.reached,
+            SummaryCell.overdue,
+            func.sum(SummaryCell.leads),
+            func.sum(SummaryCell.contribution),
+        )
+        .where(scope.where())
+        .group_by(SummaryCell.reached, SummaryCell.overdue)
+    ).all()
+    return [(int(r[0]), int(r[1]), int(r[2]), _money(r[3])) for r in rows]
+
+
+def reg_days(connection: Connection, scope: Scope) -> list[tuple[int, int]]:
+    """(whole days from first build to registration, registered leads), by days."""
+    rows = connection.execute(
+        select(SummaryRegDays.days, func.sum(SummaryRegDays.leads))
+        .where(scope.where(SummaryRegDays))
+        .group_by(SummaryRegDays.days)
+        .order_by(SummaryRegDays.days)
+    ).all()
+    return [(int(d), int(n)) for d, n in rows]
 
 
 def _median(histogram: Sequence[tuple[int, int]]) -> float | None:
@@ -188,24 +236,23 @@ def _median(histogram: Sequence[tuple[int, int]]) -> float | None:
     return (found[0] + found[1]) / 2
 
 
-def funnel(connection: Connection, scope: Scope) -> tuple[Table, float | None]:
+def _share(part: int, whole: int) -> float | None:
+    return None if whole == 0 else round(100.0 * part / whole, 1)
+
+
+def funnel(
+    stage_rows: Sequence[tuple[int, int, int, Decimal]], histogram: Sequence[tuple[int, int]]
+) -> tuple[Table, float | None]:
     """Leads that reached each stage (a later stage counts the earlier ones), conversions, median days.
 
     The median is over registered leads: whole days from the lead's first build to registration.
     """
-    reached = dict(
-        connection.execute(
-            select(SummaryCell.reached, func.sum(SummaryCell.leads))
-            .where(scope.cells())
-            .group_by(SummaryCell.reached)
-        ).all()
-    )
-    total = sum(int(n) for n in reached.values())
+    total = sum(n for _, _, n, _ in stage_rows)
     rows = []
     previous = None
     for status, label in FUNNEL:
         rank = FUNNEL_RANK[status]
-        count = total if rank == 0 else sum(int(n) for r, n in reached.items() if r >= rank)
+        count = total if rank == 0 else sum(n for r, _, n, _ in stage_rows if r >= rank)
         rows.append(
             {
                 "stage": status,
@@ -216,12 +263,6 @@ def funnel(connection: Connection, scope: Scope) -> tuple[Table, float | None]:
             }
         )
         previous = count
-    histogram = connection.execute(
-        select(SummaryCell.reg_days, func.sum(SummaryCell.leads))
-        .where(scope.cells(), SummaryCell.reg_days.is_not(None))
-        .group_by(SummaryCell.reg_days)
-        .order_by(SummaryCell.reg_days)
-    ).all()
     table = Table(
         "corong",
         "Corong lead: baru → terkirim → dihubungi → terdaftar",
@@ -233,35 +274,20 @@ def funnel(connection: Connection, scope: Scope) -> tuple[Table, float | None]:
         ),
         rows,
     )
-    return table, _median([(int(d), int(n)) for d, n in histogram])
+    return table, _median(histogram)
 
 
-def _share(part: int, whole: int) -> float | None:
-    return None if whole == 0 else round(100.0 * part / whole, 1)
-
-
-def overdue(connection: Connection, scope: Scope) -> Table:
+def overdue(stage_rows: Sequence[tuple[int, int, int, Decimal]]) -> Table:
     """Open leads past their registration deadline, by how late."""
-    rows = dict(
-        (r.overdue, r)
-        for r in connection.execute(
-            select(
-                SummaryCell.overdue,
-                func.sum(SummaryCell.leads).label("leads"),
-                func.sum(SummaryCell.contribution).label("contribution"),
-            )
-            .where(scope.cells(), SummaryCell.overdue > 0)
-            .group_by(SummaryCell.overdue)
-        ).all()
-    )
-    out = [
-        {
-            "bucket": label,
-            "leads": int(rows[b].leads) if b in rows else 0,
-            "contribution": _money(rows[b].contribution if b in rows else 0),
-        }
-        for b, label in OVERDUE_LABELS.items()
-    ]
+    out = []
+    for bucket, label in OVERDUE_LABELS.items():
+        out.append(
+            {
+                "bucket": label,
+                "leads": sum(n for _, b, n, _ in stage_rows if b == bucket),
+                "contribution": sum((m for _, b, _, m in stage_rows if b == bucket), Decimal("0.00")),
+            }
+        )
     return Table(
         "tunggakan",
         "Lead terbuka yang lewat tenggat pendaftaran",

@@ -21,11 +21,11 @@ from sqlalchemy.orm import Session
 
 from leads.export import write_csv
 from leads.models import Branch, BranchKabkota
-from leads.summary import ensure_fresh
 from leads.summary_models import SummaryCell
 from pipeline.writer import utcnow
 from web.access import Viewer, any_viewer
 from web.dashboard import page
+from web.dashboard.freshen import freshen
 from web.dashboard.queries import Scope
 from web.db import db, engine_of
 from web.templating import add_nav
@@ -82,7 +82,7 @@ def focus_of(session: Session, scope: Scope) -> set[str] | None:
     covered = covered.where(
         Branch.kanwil == scope.key if scope.level == "kanwil" else Branch.code == scope.key
     )
-    with_leads = select(SummaryCell.kabkota_code).where(scope.cells(), SummaryCell.kabkota_code.is_not(None))
+    with_leads = select(SummaryCell.kabkota_code).where(scope.where(), SummaryCell.kabkota_code.is_not(None))
     return set(session.scalars(covered)) | set(session.scalars(with_leads.distinct()))
 
 
@@ -99,10 +99,17 @@ def dashboard(
     scope = scope_for(viewer, session, kanwil.strip(), cabang.strip())
     if peta not in page.MAP_MEASURES:
         raise HTTPException(422, f"peta harus salah satu dari: {', '.join(page.MAP_MEASURES)}")
-    ensure_fresh(engine_of(request))
+    stale = freshen(engine_of(request))
     session.commit()  # a new read transaction: the refreshed summary
     return page.render_dashboard(
-        request, session, viewer, scope, peta, focus_of(session, scope), page.scope_choices(session, viewer)
+        request,
+        session,
+        viewer,
+        scope,
+        peta,
+        focus_of(session, scope),
+        page.scope_choices(session, viewer),
+        stale,
     )
 
 
@@ -119,7 +126,7 @@ def table_csv(
     scope = scope_for(viewer, session, kanwil.strip(), cabang.strip())
     if name not in page.TABLES:
         raise HTTPException(404, f"Tabel {name!r} tidak ada.")
-    ensure_fresh(engine_of(request))
+    freshen(engine_of(request))
     session.commit()
     table = page.TABLES[name](session.connection(), scope, utcnow())
     stream = io.StringIO()

@@ -1,7 +1,7 @@
 """Dashboard summary: days to registration in their own small table; the newest event id seen.
 
 Revision ID: dash02
-Revises: sources01
+Revises: health01
 Create Date: 2026-12-05
 
 Keeping ``reg_days`` out of ``lead_summary_cells`` keeps that table at a few thousand rows for a
@@ -16,7 +16,7 @@ from alembic import op
 
 # revision identifiers, used by Alembic.
 revision: str = "dash02"
-down_revision: str | Sequence[str] | None = "sources01"
+down_revision: str | Sequence[str] | None = "health01"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

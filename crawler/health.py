@@ -37,6 +37,8 @@ if TYPE_CHECKING:
     from scrapy.crawler import Crawler
     from scrapy.http import Response
 
+#: Spiders whose sites are judged (the SPSE software's pages and lists).
+SPSE_SPIDERS = frozenset({"spse"})
 #: The stats key holding `{site: counts}`.
 HEALTH_STATS = "lpse/health"
 #: Page kinds (request meta `lpse_page`) that are list calls and detail requests.
@@ -157,7 +159,13 @@ class SiteHealthMiddleware:
         return mw
 
     def spider_opened(self, spider: Spider) -> None:
-        """One (empty) entry per configured site, so a site that answered nothing still shows."""
+        """One (empty) entry per configured site, so a site that answered nothing still shows.
+
+        Only SPSE spiders: other sources (SiRUP, e-Katalog) have other lists and pages, so
+        these counts and rules would not describe them; their spiders record nothing here.
+        """
+        if getattr(spider, "name", None) not in SPSE_SPIDERS:
+            return
         self.open(list(getattr(spider, "sites", []) or []), getattr(spider, "year", None))
 
     def open(self, sites: Iterable[str], year: int | None) -> None:

@@ -1,9 +1,9 @@
 """Data freshness per SPSE site: its last crawl (when, how it ended) and, when recorded, its health.
 
 Crawl runs list the sites they covered (``crawl_runs.sites``); the newest ``RUNS`` runs are read and
-each site takes its latest one. A site's health verdict (``ok`` / ``degraded`` / ``dark``) comes from
-``site_health`` when that table exists (crawl health monitoring, issue 9); without it the column
-stays empty rather than guessed from the run's status.
+each site takes its latest one. A site's health verdict (``ok`` / ``degraded`` / ``dark``), its reasons
+and when it was last ``ok`` come from ``site_health`` (crawl health, judged per crawl against the
+site's own history: pipeline/health.py); a site never judged shows none, never a guess.
 """
 
 from __future__ import annotations
@@ -11,9 +11,9 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from sqlalchemy import Connection, inspect, select, text
+from sqlalchemy import Connection, func, select
 
-from pipeline.models import CrawlRun, Site
+from pipeline.models import CrawlRun, Site, SiteHealth
 from web.dashboard.queries import Table
 
 RUNS = 400
@@ -27,23 +27,23 @@ VERDICTS = {"ok": "baik", "degraded": "menurun", "dark": "mati"}
 
 
 def _health(connection: Connection) -> dict[str, tuple[str, list[str], dt.datetime | None]]:
-    """Latest verdict per site from ``site_health`` (empty when the table does not exist)."""
-    if "site_health" not in inspect(connection).get_table_names():
-        return {}
-    rows = connection.execute(
-        text(
-            "SELECT h.site, h.verdict, h.reasons, h.checked_at FROM site_health h "
-            "JOIN (SELECT site, max(id) AS id FROM site_health GROUP BY site) last ON last.id = h.id"
+    """Per site: its latest verdict, the reasons, and when it was last ``ok`` (two grouped reads)."""
+    newest = select(func.max(SiteHealth.id).label("id")).group_by(SiteHealth.site).subquery()
+    latest = connection.execute(
+        select(SiteHealth.site, SiteHealth.verdict, SiteHealth.reasons).join(
+            newest, newest.c.id == SiteHealth.id
         )
     ).all()
-    out = {}
-    for site, verdict, reasons, checked in rows:
-        if isinstance(reasons, str):
-            import json
-
-            reasons = json.loads(reasons)
-        out[site.rstrip("/")] = (verdict, list(reasons or []), checked)
-    return out
+    last_ok = dict(
+        connection.execute(
+            select(SiteHealth.site, func.max(SiteHealth.checked_at))
+            .where(SiteHealth.verdict == "ok")
+            .group_by(SiteHealth.site)
+        ).all()
+    )
+    return {
+        row.site.rstrip("/"): (row.verdict, list(row.reasons or []), last_ok.get(row.site)) for row in latest
+    }
 
 
 def freshness(connection: Connection, now: dt.datetime) -> Table:
@@ -62,7 +62,7 @@ def freshness(connection: Connection, now: dt.datetime) -> Table:
     rows = []
     for site in sorted(set(sites) | set(last)):
         run = last.get(site)
-        verdict, reasons, _ = health.get(site, (None, [], None))
+        verdict, reasons, last_ok = health.get(site, (None, [], None))
         moment = run.finished_at or run.started_at if run else None
         rows.append(
             {
@@ -73,6 +73,7 @@ def freshness(connection: Connection, now: dt.datetime) -> Table:
                 "age_hours": round((now - moment).total_seconds() / 3600, 1) if moment else None,
                 "verdict": VERDICTS.get(verdict, verdict) if verdict else "",
                 "reasons": "; ".join(reasons),
+                "last_ok": last_ok,
             }
         )
     rows.sort(key=lambda r: (r["age_hours"] is None, -(r["age_hours"] or 0), r["site"]))
@@ -87,6 +88,7 @@ def freshness(connection: Connection, now: dt.datetime) -> Table:
             ("age_hours", "Umur data (jam)"),
             ("verdict", "Kesehatan"),
             ("reasons", "Alasan"),
+            ("last_ok", "Terakhir sehat (UTC)"),
         ),
         rows,
     )

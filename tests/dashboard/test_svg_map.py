@@ -96,3 +96,13 @@ def test_bar_and_funnel_charts_escape_labels_and_scale_bars():
     )
     empty = _parse(svg.bar_chart([], "Kosong"))
     assert "Belum ada data" in ET.tostring(empty, encoding="unicode")
+
+
+def test_legend_money_is_short_and_indonesian():
+    from web.dashboard.page import short_rupiah
+
+    assert short_rupiah(407_163_424_100) == "Rp407,2 M"
+    assert short_rupiah(11_000_000_000) == "Rp11 M"
+    assert short_rupiah(1_260_000_000_000) == "Rp1,3 T"
+    assert short_rupiah(2_500_000) == "Rp2,5 jt"
+    assert short_rupiah(999) == "Rp999"

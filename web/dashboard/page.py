@@ -69,6 +69,15 @@ def _count(n: float) -> str:
     return f"{round(n):,}".replace(",", ".")
 
 
+def short_rupiah(value: float) -> str:
+    """``Rp11,5 M`` (miliar), ``Rp407 jt`` (juta), ``Rp1,2 T`` (triliun): for legends, not for sums."""
+    for size, unit in ((1e12, "T"), (1e9, "M"), (1e6, "jt")):
+        if value >= size:
+            number = f"{value / size:.1f}".replace(".", ",").removesuffix(",0")
+            return f"Rp{number} {unit}"
+    return f"Rp{round(value):,}".replace(",", ".")
+
+
 def _stage_text(count: int, share: float | None) -> str:
     """``1.234 lead · 66,7%`` (the share of the previous stage), Indonesian number style."""
     if share is None:
@@ -92,7 +101,7 @@ def _map(table: Table, measure: str, focus: set[str] | None) -> dict[str, Any]:
         )
 
     shown = [v for code, v in values.items() if focus is None or code in focus]
-    fmt = _count if measure == "lead" else (lambda v: rupiah(round(v)))  # type: ignore[arg-type]
+    fmt = _count if measure == "lead" else short_rupiah
     title = f"Peta {MAP_MEASURES[measure].lower()} per kabupaten/kota"
     return {
         "svg": svg.choropleth(geo, values, describe, title, focus),

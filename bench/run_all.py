@@ -130,6 +130,20 @@ def parse_leads(output: str) -> Figures:
     return figures
 
 
+def parse_web_leads(output: str) -> Figures:
+    """bench/web_leads.py's SUMMARY line: median ms per workbench page, per database."""
+    figures: Figures = {}
+    summary = _search(r"^SUMMARY .*$", output).group(0).removeprefix("SUMMARY ")
+    for part in summary.split("; "):
+        db, size, pages = re.match(r"(sqlite|postgresql) (\d+): (.*)", part).groups()  # type: ignore[union-attr]
+        label = f"workbench {int(size):,} leads, {'SQLite' if db == 'sqlite' else 'PostgreSQL'}"
+        for found in re.finditer(rf"([a-z0-9 ]+?) {_NUMBER} ms(?:, |$)", pages):
+            figures[f"{label}: {found.group(1)} median (ms)"] = number(found.group(2))
+    if not figures:
+        raise ValueError("SUMMARY line without a database part")
+    return figures
+
+
 def parse_crash(output: str) -> Figures:
     """bench/crash.py's SUMMARY line: kills, leads, messages, resends, problems (0 = the check passed)."""
     m = _search(
@@ -178,6 +192,8 @@ def benches(quick: bool, workdir: Path) -> list[Bench]:
         Bench("leads", ["bench/leads.py", "--sizes", "100000"], parse_leads,
               note="100,000 packages × 20,000 registrations, SQLite and PostgreSQL"),
         Bench("crash", ["bench/crash.py", *crash], parse_crash, note=" ".join(crash)),
+        Bench("web_leads", ["bench/web_leads.py", "--leads", "10000", "--requests", "10" if quick else "30"],
+              parse_web_leads, note="an officer's lead list, 10,000 leads in their branch; goal ≤ 300 ms"),
     ]  # fmt: skip
     if not quick:
         found.append(Bench("leads_1m", ["bench/leads.py", "--sizes", "1000000"], parse_leads, runs=1,

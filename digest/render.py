@@ -86,7 +86,7 @@ def sort_by_score(leads: Sequence[LeadRow]) -> list[LeadRow]:
     )
 
 
-def _npwp(value: str | None) -> str:
+def npwp_display(value: str | None) -> str:
     """`01.544.863.2-009.000` for a full NPWP; a masked or 16-digit one as stored; `–` if none."""
     if not value:
         return "–"
@@ -114,7 +114,7 @@ def lead_view(lead: LeadRow, page_url: str | None = None) -> LeadView:
         agency=lead.agency or "–",
         work_unit=lead.work_unit or "–",
         contractor=lead.contractor_name or "belum ada pemenang",
-        npwp=_npwp(lead.contractor_npwp),
+        npwp=npwp_display(lead.contractor_npwp),
         location=_location(lead),
         value=rupiah(lead.value),
         basis=basis_label(lead.value_basis),

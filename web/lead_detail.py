@@ -9,6 +9,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from leads.claims import Claim, claims
 from leads.models import Lead, LeadEvent, MatchCandidate, Registration, RegistryMatch
 from pipeline.models import (
     ContractorName,
@@ -42,6 +43,7 @@ class LeadDetail:
     match: dict[str, Any] | None = None
     candidates: list[dict[str, Any]] = field(default_factory=list)
     history: list[dict[str, Any]] = field(default_factory=list)
+    claim: Claim | None = None
 
 
 def _rows(session: Session, query) -> list[dict[str, Any]]:
@@ -184,4 +186,5 @@ def lead_detail(session: Session, lead: dict[str, Any]) -> LeadDetail:
         .where(LeadEvent.lead_id == lead["id"])
         .order_by(LeadEvent.at.desc(), LeadEvent.id.desc()),
     )
+    detail.claim = next(iter(claims(session.connection(), [lead["id"]])), None)
     return detail

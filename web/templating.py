@@ -15,12 +15,14 @@ from fastapi.responses import HTMLResponse
 from fastapi.templating import Jinja2Templates
 
 from digest.formatting import basis_label, is_pre_award, rupiah, safe_link, short_date
+from digest.render import npwp_display
 from leads.lifecycle import DISMISS_REASONS
 
 TEMPLATES = Jinja2Templates(directory=str(resources.files("web") / "templates"))
 TEMPLATES.env.filters.update(
     rupiah=rupiah, short_date=short_date, basis_label=basis_label, safe_link=safe_link
 )
+TEMPLATES.env.filters.update(npwp=npwp_display)
 TEMPLATES.env.globals.update(is_pre_award=is_pre_award, DISMISS_REASONS=DISMISS_REASONS)
 
 #: Indonesian names of lead statuses.

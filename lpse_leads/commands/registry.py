@@ -11,6 +11,7 @@ import argparse
 import json
 from pathlib import Path
 
+from leads.claims import claim_counts
 from lpse_leads.dbopt import add_db_argument, open_database
 from lpse_leads.errors import UserError
 from lpse_leads.reference_files import import_registry_file
@@ -53,10 +54,17 @@ def run_import(args: argparse.Namespace) -> int:
     engine = open_database(args)
     try:
         count, summary = import_registry_file(engine, args.file, mapping)
+        with engine.connect() as connection:
+            checked = claim_counts(connection)
     finally:
         engine.dispose()
     print(
         f"registry {args.file}: {count} rows; {summary.inserted} new, {summary.updated} updated, "
         f"{summary.unchanged} unchanged. Run `lpse-leads leads build` to update the lead list."
     )
+    if any(checked.values()):
+        print(
+            f"registration numbers given by officers: {checked['confirmed']} confirmed, "
+            f"{checked['flagged']} not in the registry (flagged), {checked['waiting']} waiting"
+        )
     return 0

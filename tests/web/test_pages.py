@@ -212,3 +212,44 @@ def test_api_list_one_lead_and_status(world: World):
     assert again.json()["changed"] is False
     assert client.get("/api/leads?status=registered", headers=headers).json()["total"] == 1
     assert client.get("/api/leads?status=open", headers=headers).json()["total"] == 8
+
+
+def test_a_claimed_registration_number_is_confirmed_or_flagged_by_the_next_registry_import(
+    world: World, as_role, tmp_path
+):
+    import subprocess
+    import sys
+
+    from leads.claims import claim_counts
+
+    client, csrf = as_role("officer_a")
+    a0, a1, _ = world.leads["A"]
+    for lead, number in ((a0, "JK-REAL-1"), (a1, "JK-TYPO-2")):
+        data = {"status": "registered", "registration_no": number, "csrf_token": csrf}
+        assert client.post(f"/leads/{lead}/status", data=data).status_code == 303
+    assert "menunggu impor registri" in client.get(f"/leads/{a0}").text
+    with world.engine.connect() as connection:
+        assert claim_counts(connection) == {"confirmed": 0, "flagged": 0, "waiting": 2}
+    export = tmp_path / "registry.csv"  # the next export has the first number, not the second
+    export.write_text("registration_no,project_name\nJK-REAL-1,Rehabilitasi Gedung A0\n", encoding="utf-8")
+    imported = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "lpse_leads",
+            "registry",
+            "import",
+            str(export),
+            "--db",
+            world.settings.db_url,
+        ],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert imported.returncode == 0, imported.stderr
+    assert "1 confirmed, 1 not in the registry (flagged), 0 waiting" in imported.stdout
+    assert "dikonfirmasi oleh registri" in client.get(f"/leads/{a0}").text
+    assert "mohon periksa" in client.get(f"/leads/{a1}").text
+    with world.engine.connect() as connection:
+        assert claim_counts(connection) == {"confirmed": 1, "flagged": 1, "waiting": 0}

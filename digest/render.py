@@ -48,6 +48,10 @@ class RenderedDigest:
     xlsx_bytes: bytes
 
 
+#: How the e-mail names a channel other than SPSE.
+SOURCE_LABELS = {"ekatalog": "e-Katalog v6", "inaproc-api": "API INAPROC"}
+
+
 @dataclass(frozen=True, slots=True)
 class LeadView:
     """One lead as the templates show it: values pre-formatted, so templates hold no logic."""
@@ -74,6 +78,7 @@ class LeadView:
     url: str | None
     raw_url: str
     by_fallback: bool
+    source: str | None = None  # the channel's label when not SPSE ("e-Katalog v6"), else None
     #: The lead's page in the workbench (``web.base_url``/leads/<id>), when one is published.
     page_url: str | None = None
 
@@ -130,6 +135,7 @@ def lead_view(lead: LeadRow, page_url: str | None = None) -> LeadView:
         raw_url=lead.url,
         by_fallback=lead.branch is None,
         page_url=safe_link(page_url),
+        source=SOURCE_LABELS.get(lead.source, lead.source) if lead.source != "spse" else None,
     )
 
 

@@ -34,6 +34,7 @@ LEAD_COLUMNS: tuple[str, ...] = (
     "score",
     "status",
     "url",
+    "source",
 )
 
 
@@ -63,7 +64,8 @@ class LeadRow:
     days_overdue: int | None
     score: float
     status: str  # new, sent, contacted, registered, dismissed
-    url: str  # the package's announcement page on its SPSE site
+    url: str  # the package's announcement page on its SPSE site (e-Katalog: data.inaproc.id/realisasi)
+    source: str = "spse"  # the channel the package came from: spse, ekatalog (docs/package-format.md)
 
     def as_dict(self) -> dict[str, object]:
         """The row as an ordered mapping of LEAD_COLUMNS (for JSON lines, CSV and XLSX)."""

@@ -9,6 +9,8 @@ ANNOUNCEMENT_PATHS: dict[str, str] = {
     "tender": "/lelang/{code}/pengumumanlelang",
     "non_tender": "/nontender/{code}/pengumumanpl",
     "darurat": "/darurat/pengumumandarurat?id={code}",
+    # e-Katalog purchases have no public page of their own: the realisation table lists them.
+    "ekatalog": "/realisasi",
 }
 
 

@@ -62,6 +62,7 @@ _COLUMN_SOURCES: dict[str, Any] = {
     "score": Lead.score,
     "status": Lead.status,
     "url": Lead.url,
+    "source": func.coalesce(Package.source, "spse"),
 }
 assert tuple(_COLUMN_SOURCES) == LEAD_COLUMNS, "the workbench must list the `leads list` columns in order"
 _DIGITS = re.compile(r"\D")

@@ -14,7 +14,6 @@ from typing import Any
 import pytest
 from sqlalchemy import select
 
-from dbschema import upgrade
 from domain.jsonio import loads_record
 from fake_inaproc import FakeInaproc
 from pipeline.db import make_engine
@@ -43,15 +42,6 @@ def crawl(
         assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-5000:]
     records = [loads_record(line) for line in out.read_text().splitlines() if line] if out.exists() else []
     return records, json.loads(stats.read_text()) if stats.exists() else {}, done
-
-
-@pytest.fixture
-def db(db_url):
-    """The test database, migrated (PostgreSQL is never migrated implicitly)."""
-    engine = make_engine(db_url)
-    upgrade(engine)
-    engine.dispose()
-    return db_url
 
 
 @pytest.fixture

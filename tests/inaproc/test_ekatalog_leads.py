@@ -1,0 +1,52 @@
+"""e-Katalog v6 construction purchases become leads end to end: crawl SiRUP and the realisation table
+of the fake INAPROC host, import the starter branch table, build leads, send the digest to the outbox.
+Each purchase by an unregistered provider is one lead with `source = ekatalog`, located through its
+SiRUP plan, routed (Balikpapan → KC-BALIKPAPAN), with its estimate, and the e-mail names the channel."""
+
+from __future__ import annotations
+
+import json
+from email import policy
+from email.parser import BytesParser
+from pathlib import Path
+
+import pytest
+
+from fake_inaproc import FakeInaproc
+from lpse_leads.cli import main
+from tests.inaproc.test_channel_crawls import crawl
+
+pytestmark = pytest.mark.slow
+STARTER = Path(__file__).resolve().parents[2] / "leads" / "data" / "branches_starter.csv"
+
+
+def test_purchases_become_routed_leads_in_the_branch_email(db, tmp_path, capsys, monkeypatch):
+    with FakeInaproc(seed=6, year=2026, plans=60) as fake:
+        crawl("sirup", fake.url, tmp_path, db)
+        crawl("ekatalog", fake.url, tmp_path, db)
+        purchases = {r["code"]: r for r in fake.truth("ekatalog")}
+    balikpapan = {code for code, r in purchases.items() if r["agency"] == "KOTA BALIKPAPAN"}
+    assert len(balikpapan) >= 2
+    assert main(["branches", "import", str(STARTER), "--db", db]) == 0
+    assert main(["leads", "build", "--db", db]) == 0
+    capsys.readouterr()
+    assert main(["leads", "list", "--format", "jsonl", "--db", db]) == 0
+    leads = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
+    by_code = {lead["code"]: lead for lead in leads}
+    assert set(by_code) == set(purchases)
+    assert {lead["source"] for lead in leads} == {"ekatalog"}
+    for code in balikpapan:
+        lead = by_code[code]
+        assert (lead["kabkota_code"], lead["branch"]) == ("64.71", "KC-BALIKPAPAN")
+        assert lead["contractor_name"] == purchases[code]["contract_winners"][0]["name"]
+        assert float(lead["estimated_contribution"]) > 0
+
+    monkeypatch.setenv("LPSE_LEADS_HOME", str(tmp_path / "home"))
+    for name in ("LPSE_LEADS_SMTP_URL", "LPSE_LEADS_OUTBOX"):
+        monkeypatch.delenv(name, raising=False)
+    assert main(["digest", "send", "--branch", "KC-BALIKPAPAN", "--db", db]) == 0
+    [eml] = list((tmp_path / "home" / "outbox").glob("*.eml"))
+    message = BytesParser(policy=policy.default).parsebytes(eml.read_bytes())
+    text = message.get_body(preferencelist=("plain",)).get_content()
+    assert "sumber e-Katalog v6" in text
+    assert all(purchases[code]["name"] in text for code in balikpapan)

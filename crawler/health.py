@@ -131,12 +131,13 @@ def outcome_of_exception(exception: BaseException) -> str:
 
 
 def list_rows(body: bytes) -> int | None:
-    """Rows in a DataTables answer (an object with `data`, or a bare array); None when not JSON."""
+    """Rows in a list answer: DataTables/SiRUP/API `data`, data.inaproc.id `tableRows`, or a bare array;
+    None when not JSON."""
     try:
         answer = json.loads(body)
     except ValueError:
         return None
-    rows = answer.get("data") if isinstance(answer, dict) else answer
+    rows = answer.get("data", answer.get("tableRows")) if isinstance(answer, dict) else answer
     return len(rows) if isinstance(rows, list) else None
 
 

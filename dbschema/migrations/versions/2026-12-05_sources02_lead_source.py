@@ -1,7 +1,7 @@
 """The lead_list view gains `source`: the channel a lead's package came from (spse, ekatalog, …).
 
 Revision ID: sources02
-Revises: health01
+Revises: dash02
 Create Date: 2026-12-05
 
 The view keeps exactly ``leads.lead_row.LEAD_COLUMNS``; SPSE packages (``packages.source`` NULL)
@@ -14,7 +14,7 @@ from alembic import op
 
 # revision identifiers, used by Alembic.
 revision: str = "sources02"
-down_revision: str | Sequence[str] | None = "health01"
+down_revision: str | Sequence[str] | None = "dash02"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

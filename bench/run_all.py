@@ -162,6 +162,29 @@ def parse_crash(output: str) -> Figures:
     }
 
 
+def parse_dashboard(output: str) -> Figures:
+    """bench/dashboard.py's SUMMARY line: national / Kanwil / branch view medians per database."""
+    figures: Figures = {}
+    pattern = (
+        rf"(sqlite|postgresql) national median {_NUMBER} ms \(p90 {_NUMBER}, first view {_NUMBER}\), "
+        rf"kanwil {_NUMBER} ms, branch {_NUMBER} ms, after a status change {_NUMBER} ms"
+    )
+    summary = _search(r"^SUMMARY .*leads=(\d+).*$", output)
+    size = int(summary.group(1))
+    for found in re.finditer(pattern, summary.group(0)):
+        db, national, p90, first, kanwil, branch, changed = found.groups()
+        label = f"dashboard over {size:,} leads, {'SQLite' if db == 'sqlite' else 'PostgreSQL'}"
+        figures[f"{label}: national view median (ms, goal ≤ 300)"] = number(national)
+        figures[f"{label}: national view p90 (ms)"] = number(p90)
+        figures[f"{label}: first view, summary built (ms)"] = number(first)
+        figures[f"{label}: Kanwil view median (ms)"] = number(kanwil)
+        figures[f"{label}: branch view median (ms)"] = number(branch)
+        figures[f"{label}: view after a status change (ms)"] = number(changed)
+    if not figures:
+        raise ValueError("SUMMARY line without a database part")
+    return figures
+
+
 # ----- the benchmarks ------------------------------------------------------------------------------
 
 
@@ -194,6 +217,8 @@ def benches(quick: bool, workdir: Path) -> list[Bench]:
         Bench("crash", ["bench/crash.py", *crash], parse_crash, note=" ".join(crash)),
         Bench("web_leads", ["bench/web_leads.py", "--leads", "10000", "--requests", "10" if quick else "30"],
               parse_web_leads, note="an officer's lead list, 10,000 leads in their branch; goal ≤ 300 ms"),
+        Bench("dashboard", ["bench/dashboard.py", *(["--quick"] if quick else [])], parse_dashboard,
+              note="100,000 leads, 10 views" if quick else "1,000,000 leads, 20 views per scope"),
     ]  # fmt: skip
     if not quick:
         found.append(Bench("leads_1m", ["bench/leads.py", "--sizes", "1000000"], parse_leads, runs=1,

@@ -5,7 +5,8 @@ the kab/kota partitions concerned). After a leads build (or thousands of changes
 digest run marking leads sent) the whole summary is recomputed, which
 takes tens of seconds at a million leads: that runs in a background thread (one per process;
 the database lock keeps processes from doing it twice) while pages show the previous summary
-with its time and a notice. With no summary at all the first view computes it.
+with its time and a notice. With no summary at all the first view computes it. A database kept
+busy by another writer (a leads build on SQLite) also leaves the previous summary on the page.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ import logging
 import threading
 
 from sqlalchemy import Engine
+from sqlalchemy.exc import OperationalError
 
 from leads.summary import ensure_fresh, needed, pending_events
 from web.dashboard.queries import summary_time
@@ -48,7 +50,13 @@ def freshen(engine: Engine) -> bool:
                 target=_background, args=(engine,), name="dashboard-summary", daemon=True
             ).start()
         return True
-    ensure_fresh(engine)
+    try:
+        ensure_fresh(engine)
+    except OperationalError:  # the database stayed locked (a leads build writing): show what we have
+        if not has_summary:
+            raise
+        log.warning("dashboard summary not refreshed: database busy", exc_info=True)
+        return True
     return False
 
 

@@ -148,3 +148,32 @@ def assert_registered(html: str, expected: int) -> bool:
     match = re.search(r'<span class="muted">Terdaftar</span><strong>([\d.]+)</strong>', html)
     assert match, "no registered count on the page"
     return int(match.group(1).replace(".", "")) == expected
+
+
+@pytest.mark.parametrize("db_url", ["sqlite"], indirect=True)
+def test_a_database_locked_by_another_writer_leaves_the_previous_summary(world: World, as_role, monkeypatch):
+    import sqlite3
+
+    import pipeline.db
+
+    monkeypatch.setattr(pipeline.db, "SQLITE_BUSY_TIMEOUT_MS", 300)
+    analyst, _ = as_role("analyst")
+    assert "Ringkasan sedang dihitung ulang" not in analyst.get("/dashboard").text
+    response = world.client().post(
+        f"/api/leads/{world.leads['B'][0]}/status",
+        json={"status": "contacted"},
+        headers={"Authorization": f"Bearer {world.tokens['officer_b']}"},
+    )
+    assert response.status_code == 200, response.text
+    writer = sqlite3.connect(world.settings.db_url.removeprefix("sqlite:///"), isolation_level=None)
+    writer.execute("BEGIN IMMEDIATE")  # a leads build holding the write lock
+    try:
+        page = analyst.get("/dashboard")
+        assert page.status_code == 200 and "Ringkasan sedang dihitung ulang" in page.text
+        stale = _csv(analyst.get("/dashboard/corong.csv").text)
+        assert [r["Lead yang mencapai tahap ini"] for r in stale][2] == "0"
+    finally:
+        writer.execute("ROLLBACK")
+        writer.close()
+    fresh = _csv(analyst.get("/dashboard/corong.csv").text)
+    assert [r["Lead yang mencapai tahap ini"] for r in fresh] == ["12", "1", "1", "0"]

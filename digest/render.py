@@ -17,6 +17,7 @@ from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescap
 
 from digest.branch import BranchInfo
 from digest.formatting import basis_label, is_pre_award, rupiah, safe_link, short_date
+from digest.upcoming import UpcomingView
 from digest.xlsx import workbook_bytes
 from domain.npwp import format_npwp15, is_masked
 from leads.lead_row import LeadRow
@@ -165,10 +166,12 @@ def render_digest(
     *,
     max_items: int = MAX_ITEMS,
     lead_pages: Mapping[tuple[str, str], str] | None = None,
+    upcoming: Sequence[UpcomingView] = (),
 ) -> RenderedDigest:
     """Render the digest for ``branch`` on ``day``: new leads first, then open overdue ones.
 
     ``lead_pages`` maps (site, code) to the lead's workbench page; each card links to it.
+    ``upcoming``: the branch's largest planned construction (SiRUP), the "akan datang" part.
     """
     pages = lead_pages or {}
     new_sorted = sort_by_score(new)
@@ -184,6 +187,7 @@ def render_digest(
         "overdue": [lead_view(r, pages.get((r.site, r.code))) for r in overdue_sorted[:max_items]],
         "overdue_more": max(len(overdue_sorted) - max_items, 0),
         "overdue_count": len(overdue_sorted),
+        "upcoming": list(upcoming),
         "any_fallback": branch.fallback or any(r.branch is None for r in [*new_sorted, *overdue_sorted]),
     }
     return RenderedDigest(

@@ -33,6 +33,7 @@ from digest.message import build_message, make_message_id
 from digest.models import Digest, DigestLead
 from digest.render import render_digest
 from digest.select import queue_info, queues, rows_by_id, select_new, select_overdue, split_emails
+from digest.upcoming import UpcomingView, upcoming_plans
 from leads.lead_row import LeadRow
 from leads.models import Lead, LeadEvent
 
@@ -236,8 +237,17 @@ class _Run:
 
     def _load(
         self, digest_id: int
-    ) -> tuple[Digest, BranchInfo, list[LeadRow], list[LeadRow], list[int], dict[tuple[str, str], str]]:
-        """The recorded digest, its queue, its leads per section (current values), new-lead ids, pages."""
+    ) -> tuple[
+        Digest,
+        BranchInfo,
+        list[LeadRow],
+        list[LeadRow],
+        list[int],
+        dict[tuple[str, str], str],
+        list[UpcomingView],
+    ]:
+        """The recorded digest, its queue, its leads per section (current values), new-lead ids, pages,
+        and the branch's largest planned construction ("akan datang")."""
         with self.factory() as session:
             digest = session.get_one(Digest, digest_id)
             connection = session.connection()
@@ -246,14 +256,15 @@ class _Run:
                 select(DigestLead.lead_id, DigestLead.section).where(DigestLead.digest_id == digest_id)
             ).all()
             rows = rows_by_id(connection, [lead_id for lead_id, _ in links])
+            upcoming = [] if info.fallback else upcoming_plans(connection, digest.queue, digest.day)
         new_ids = [i for i, s in links if s == "new" and i in rows]
         overdue = [rows[i] for i, s in links if s == "overdue" and i in rows]
         pages = self.pages([(i, rows[i]) for i, _ in links if i in rows])
-        return digest, info, [rows[i] for i in new_ids], overdue, new_ids, pages
+        return digest, info, [rows[i] for i in new_ids], overdue, new_ids, pages, upcoming
 
     def deliver(self, digest_id: int, *, retry: bool) -> DigestOutcome:
         """Send a recorded digest to the recipients that do not have it yet, then record the outcome."""
-        digest, info, new, overdue, new_ids, pages = self._load(digest_id)
+        digest, info, new, overdue, new_ids, pages, upcoming = self._load(digest_id)
         recipients = split_emails(digest.recipients)
         delivered = set(split_emails(digest.delivered_to))
         pending = [r for r in recipients if r not in delivered]
@@ -264,7 +275,7 @@ class _Run:
                 f"resent with the same Message-ID {digest.message_id}"
             )
             log.warning("digest %s %s: %s", digest.queue, digest.day, note)
-        rendered = render_digest(info, digest.day, new, overdue, lead_pages=pages)
+        rendered = render_digest(info, digest.day, new, overdue, lead_pages=pages, upcoming=upcoming)
         message = build_message(
             rendered,
             info,

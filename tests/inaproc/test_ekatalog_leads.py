@@ -1,10 +1,13 @@
 """e-Katalog v6 construction purchases become leads end to end: crawl SiRUP and the realisation table
 of the fake INAPROC host, import the starter branch table, build leads, send the digest to the outbox.
 Each purchase by an unregistered provider is one lead with `source = ekatalog`, located through its
-SiRUP plan, routed (Balikpapan → KC-BALIKPAPAN), with its estimate, and the e-mail names the channel."""
+SiRUP plan, routed (Balikpapan → KC-BALIKPAPAN), with its estimate, and the e-mail names the channel.
+The e-mail's "akan datang" part lists the branch's largest plans without a tender or purchase; a plan
+leaves it, linked to its purchase, once the purchase is crawled."""
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 from email import policy
 from email.parser import BytesParser
@@ -12,8 +15,11 @@ from pathlib import Path
 
 import pytest
 
+from digest.upcoming import plan_packages, upcoming_plans
 from fake_inaproc import FakeInaproc
+from fake_inaproc.world import CONSTRUCTION
 from lpse_leads.cli import main
+from pipeline.db import make_engine
 from tests.inaproc.test_channel_crawls import crawl
 
 pytestmark = pytest.mark.slow
@@ -21,10 +27,20 @@ STARTER = Path(__file__).resolve().parents[2] / "leads" / "data" / "branches_sta
 
 
 def test_purchases_become_routed_leads_in_the_branch_email(db, tmp_path, capsys, monkeypatch):
-    with FakeInaproc(seed=6, year=2026, plans=60) as fake:
-        crawl("sirup", fake.url, tmp_path, db)
-        crawl("ekatalog", fake.url, tmp_path, db)
-        purchases = {r["code"]: r for r in fake.truth("ekatalog")}
+    fake = FakeInaproc(seed=6, year=2026, plans=60).start()
+    crawl("sirup", fake.url, tmp_path, db)
+    crawl("ekatalog", fake.url, tmp_path, db)
+    purchases = {r["code"]: r for r in fake.truth("ekatalog")}
+    carried = {code for r in purchases.values() for code in r["rup_codes"]}
+    planned = [
+        p
+        for p in fake.world.plans()
+        if p.government.code == "D229"
+        and p.category in CONSTRUCTION
+        and p.month >= 3
+        and p.rup_code not in carried
+    ]
+    largest = max(planned, key=lambda p: (p.pagu, [-ord(c) for c in p.rup_code]))
     balikpapan = {code for code, r in purchases.items() if r["agency"] == "KOTA BALIKPAPAN"}
     assert len(balikpapan) >= 2
     assert main(["branches", "import", str(STARTER), "--db", db]) == 0
@@ -44,9 +60,25 @@ def test_purchases_become_routed_leads_in_the_branch_email(db, tmp_path, capsys,
     monkeypatch.setenv("LPSE_LEADS_HOME", str(tmp_path / "home"))
     for name in ("LPSE_LEADS_SMTP_URL", "LPSE_LEADS_OUTBOX"):
         monkeypatch.delenv(name, raising=False)
-    assert main(["digest", "send", "--branch", "KC-BALIKPAPAN", "--db", db]) == 0
+    assert main(["digest", "send", "--branch", "KC-BALIKPAPAN", "--date", "2026-03-02", "--db", db]) == 0
     [eml] = list((tmp_path / "home" / "outbox").glob("*.eml"))
     message = BytesParser(policy=policy.default).parsebytes(eml.read_bytes())
     text = message.get_body(preferencelist=("plain",)).get_content()
     assert "sumber e-Katalog v6" in text
     assert all(purchases[code]["name"] in text for code in balikpapan)
+    assert "AKAN DATANG" in text
+    assert largest.name in text.split("AKAN DATANG", 1)[1]
+
+    later = "62100202"  # seed 6: a Balikpapan construction plan bought through e-Katalog on day 2
+    engine = make_engine(db)
+    with engine.connect() as connection:
+        before = [p.rup_code for p in upcoming_plans(connection, "KC-BALIKPAPAN", dt.date(2026, 3, 2), 100)]
+        assert (later in before, plan_packages(connection, later)) == (True, [])
+    fake.set_day(3)
+    crawl("ekatalog", fake.url, tmp_path, db)
+    bought = next(r["code"] for r in fake.truth("ekatalog") if later in r["rup_codes"])
+    fake.stop()
+    with engine.connect() as connection:
+        after = [p.rup_code for p in upcoming_plans(connection, "KC-BALIKPAPAN", dt.date(2026, 3, 2), 100)]
+        assert (later in after, plan_packages(connection, later)) == (False, [(fake.url, bought, "ekatalog")])
+    engine.dispose()

@@ -15,6 +15,7 @@ import sys
 from collections.abc import Sequence
 
 from lpse_leads import commands
+from lpse_leads.crawl_process import die_with_parent
 from lpse_leads.errors import UserError
 
 
@@ -52,6 +53,9 @@ def build_parser(argv: Sequence[str] | None = None) -> argparse.ArgumentParser:
 def main(argv: Sequence[str] | None = None) -> int:
     """Run one subcommand; a UserError becomes one clear message and exit status 2."""
     argv = list(sys.argv[1:] if argv is None else argv)
+    # A crawl child of `run` asks to die with its run before anything slow (importing every
+    # command's room takes a second on a loaded machine): no window for an orphaned crawl.
+    die_with_parent()
     args = build_parser(argv).parse_args(argv)
     try:
         return int(args.func(args) or 0)

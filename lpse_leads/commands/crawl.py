@@ -126,9 +126,6 @@ def _settings(overrides: list[str], jsonl: Path | None) -> Any:
 def run(args: argparse.Namespace) -> int:
     """Validate the input, crawl, write --stats, print the summary."""
     from crawler.protocol import SiteUrlError, check_year, parse_sites
-    from lpse_leads.crawl_process import die_with_parent
-
-    die_with_parent()  # started by `run` / `schedule`: never outlive it
 
     try:
         sites = parse_sites(expand_sites(args.site, base=args.registry_base))

@@ -282,8 +282,13 @@ fallback_to = "{FALLBACK_TO}"
             time.sleep(0.01)
 
     @staticmethod
-    def _survivors(pids: set[int], grace: float = 0.5) -> list[int]:
-        """Crawl children still alive `grace` seconds after their run died (none, if they die with it)."""
+    def _survivors(pids: set[int], grace: float = 3.0) -> list[int]:
+        """Crawl children still alive `grace` seconds after their run died (none, if they die with it).
+
+        A child killed before it reached `die_with_parent` (Python still starting on a loaded
+        machine) kills itself when it gets there; the grace lets it, and is still far shorter
+        than a crawl that went on writing.
+        """
         deadline = time.monotonic() + grace
         while any(alive(pid) for pid in pids) and time.monotonic() < deadline:
             time.sleep(0.02)

@@ -167,12 +167,14 @@ def parse_dashboard(output: str) -> Figures:
     figures: Figures = {}
     pattern = (
         rf"(sqlite|postgresql) national median {_NUMBER} ms \(p90 {_NUMBER}, first view {_NUMBER}\), "
-        rf"kanwil {_NUMBER} ms, branch {_NUMBER} ms, after a status change {_NUMBER} ms"
+        rf"kanwil {_NUMBER} ms, branch {_NUMBER} ms, "
+        rf"after a status change {_NUMBER} ms \(visible {_NUMBER} ms\), "
+        rf"after a change in the biggest kab/kota {_NUMBER} ms \(visible {_NUMBER} ms\)"
     )
     summary = _search(r"^SUMMARY .*leads=(\d+).*$", output)
     size = int(summary.group(1))
     for found in re.finditer(pattern, summary.group(0)):
-        db, national, p90, first, kanwil, branch, changed = found.groups()
+        db, national, p90, first, kanwil, branch, changed, _, big, big_visible = found.groups()
         label = f"dashboard over {size:,} leads, {'SQLite' if db == 'sqlite' else 'PostgreSQL'}"
         figures[f"{label}: national view median (ms, goal ≤ 300)"] = number(national)
         figures[f"{label}: national view p90 (ms)"] = number(p90)
@@ -180,6 +182,8 @@ def parse_dashboard(output: str) -> Figures:
         figures[f"{label}: Kanwil view median (ms)"] = number(kanwil)
         figures[f"{label}: branch view median (ms)"] = number(branch)
         figures[f"{label}: view after a status change (ms)"] = number(changed)
+        figures[f"{label}: view after a change in the biggest kab/kota (ms)"] = number(big)
+        figures[f"{label}: that change visible after (ms)"] = number(big_visible)
     if not figures:
         raise ValueError("SUMMARY line without a database part")
     return figures

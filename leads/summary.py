@@ -287,6 +287,16 @@ def pending_events(connection: Connection) -> int:
     ).scalar_one()
 
 
+def partial_size(connection: Connection) -> int:
+    """How many leads a partial refresh would recompute now (the leads of the touched kab/kota)."""
+    state = _state_row(connection)
+    if state is None:
+        return 0
+    codes = _touched_partitions(connection, state)
+    where = _column_in(SummaryCell.kabkota_code, codes)
+    return connection.execute(select(func.coalesce(func.sum(SummaryCell.leads), 0)).where(where)).scalar_one()
+
+
 def _lock(connection: Connection) -> None:
     """Take the write lock first, so the refresh never fails half-way and never runs twice at once."""
     if connection.dialect.name == "postgresql":

@@ -177,3 +177,22 @@ def test_a_database_locked_by_another_writer_leaves_the_previous_summary(world: 
         writer.close()
     fresh = _csv(analyst.get("/dashboard/corong.csv").text)
     assert [r["Lead yang mencapai tahap ini"] for r in fresh] == ["12", "1", "1", "0"]
+
+
+def test_a_change_in_a_big_kabkota_is_folded_in_by_the_background(world: World, as_role, monkeypatch):
+    import web.dashboard.freshen as freshen
+
+    monkeypatch.setattr(freshen, "MANY_LEADS", 2)  # KC-A's kab/kota has 3 leads: "big"
+    analyst, _ = as_role("analyst")
+    assert "Ringkasan sedang dihitung ulang" not in analyst.get("/dashboard").text
+    response = world.client().post(
+        f"/api/leads/{world.leads['A'][1]}/status",
+        json={"status": "contacted"},
+        headers={"Authorization": f"Bearer {world.tokens['officer_a']}"},
+    )
+    assert response.status_code == 200, response.text
+    page = analyst.get("/dashboard")
+    assert "Ringkasan sedang dihitung ulang" in page.text
+    assert freshen.wait_idle(60)
+    fresh = _csv(analyst.get("/dashboard/corong.csv").text)
+    assert [r["Lead yang mencapai tahap ini"] for r in fresh] == ["12", "1", "1", "0"]

@@ -1,12 +1,13 @@
 """Bring the dashboard summary up to date for a view, without making anyone wait for a rebuild.
 
 Status changes since the last look are folded in before the page is drawn (a partial refresh:
-the kab/kota partitions concerned). After a leads build (or thousands of changes at once, as a
-digest run marking leads sent) the whole summary is recomputed, which
-takes tens of seconds at a million leads: that runs in a background thread (one per process;
-the database lock keeps processes from doing it twice) while pages show the previous summary
-with its time and a notice. With no summary at all the first view computes it. A database kept
-busy by another writer (a leads build on SQLite) also leaves the previous summary on the page.
+the kab/kota partitions concerned) when that is quick. A change in a big city's kab/kota (more
+than ``MANY_LEADS`` leads to recompute), thousands of changes at once (a digest run marking
+leads sent) and a leads build (the whole summary, tens of seconds at a million leads) are done by
+a background thread instead (one per process; the database lock keeps processes from doing it
+twice) while pages show the previous summary with its time and a notice. With no summary at all
+the first view computes it. A database kept busy by another writer (a leads build on SQLite)
+also leaves the previous summary on the page.
 """
 
 from __future__ import annotations
@@ -17,13 +18,15 @@ import threading
 from sqlalchemy import Engine
 from sqlalchemy.exc import OperationalError
 
-from leads.summary import ensure_fresh, needed, pending_events
+from leads.summary import ensure_fresh, needed, partial_size, pending_events
 from web.dashboard.queries import summary_time
 
 log = logging.getLogger(__name__)
 _RUNNING = threading.Lock()
-#: More new events than this (a digest run marking thousands of leads sent) also go to the background.
+#: More new events than this (a digest run marking thousands of leads sent) also go to the background,
 MANY_EVENTS = 5_000
+#: and so does a partial refresh of more leads than this (a big city's kab/kota: ~1 s per 75,000).
+MANY_LEADS = 20_000
 
 
 def _background(engine: Engine) -> None:
@@ -40,11 +43,13 @@ def freshen(engine: Engine) -> bool:
     with engine.connect() as connection:
         wanted = needed(connection)
         has_summary = summary_time(connection) is not None
-        if wanted == "partial" and pending_events(connection) > MANY_EVENTS:
-            wanted = "full"
+        later = wanted == "full" or (
+            wanted == "partial"
+            and (pending_events(connection) > MANY_EVENTS or partial_size(connection) > MANY_LEADS)
+        )
     if wanted is None:
         return False
-    if wanted == "full" and has_summary:
+    if later and has_summary:
         if _RUNNING.acquire(blocking=False):
             threading.Thread(
                 target=_background, args=(engine,), name="dashboard-summary", daemon=True

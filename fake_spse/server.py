@@ -23,6 +23,7 @@ from domain.jsonio import dumps_record
 from fake_spse.faults import Decision, Faults
 from fake_spse.http import FaultyHandler, Response, Stats
 from fake_spse.http import serve_in_thread as serve_host
+from fake_spse.lpse_index import INDEX_PATH, index_body
 from fake_spse.pages import DARURAT_ROUTES, DETAIL_ROUTES, ENDPOINT_LIST, PAGE_LIST, Site
 from fake_spse.truth import truth_records
 from fake_spse.world import World
@@ -150,6 +151,9 @@ class Handler(FaultyHandler):
     ) -> tuple[Response, dict[str, str]]:
         """The normal answer for a slug path."""
         site = self.server.site
+        if "/" + "/".join(segments) == INDEX_PATH and method == "GET":
+            body = index_body(self.server.world.slugs)
+            return Response(200, body, "application/json; charset=UTF-8", "lpse_index"), {}
         if not segments or segments[0] not in self.server.world.slugs:
             return Response(404, "<html><body>404 Not Found</body></html>", kind="unknown_slug"), {}
         slug, rest = segments[0], segments[1:]

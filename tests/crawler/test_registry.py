@@ -183,3 +183,22 @@ def test_sites_refresh_writes_a_registry_and_guards_against_a_partial_list(tmp_p
     assert len(read_registry(out.read_text(encoding="utf-8"))) == 3  # untouched
     assert main(["sites", "list", "--registry", str(out)]) == 0
     assert "3 LPSE(s)" in capsys.readouterr().out
+
+
+def test_sites_refresh_reads_the_hosts_lpse_list_over_http_from_the_fake(tmp_path, capsys) -> None:
+    """The host's own index is not documented: the fake serves its slugs in the known public shape."""
+    from fake_spse import FakeSpse
+    from fake_spse.lpse_index import INDEX_PATH
+    from lpse_leads.cli import main
+
+    out = tmp_path / "registry.csv"
+    with FakeSpse(slugs=["kota-a", "kab-b"], packages=1) as fake:
+        source = fake.url + INDEX_PATH
+        assert main(["sites", "refresh", "--from", source, "--output", str(out)]) == 0
+    rows = read_registry(out.read_text(encoding="utf-8"))
+    assert [(r.slug, r.name, r.klpd) for r in rows] == [
+        ("kab-b", "LPSE kab-b", "Instansi kab-b"),
+        ("kota-a", "LPSE kota-a", "Instansi kota-a"),
+    ]
+    assert all(r.source.startswith(source) for r in rows)
+    assert "added 2: kab-b kota-a" in capsys.readouterr().out

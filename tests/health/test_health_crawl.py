@@ -128,9 +128,11 @@ def test_hosts_that_refuse_connections_or_do_not_resolve_are_dark(migrated, smtp
     _, rows = health(env)
     assert rows[good]["verdict"] == "ok"
     assert rows[closed]["verdict"] == "dark"
-    assert rows[closed]["reasons"] == [
-        "no list rows: 6 list requests, none answered with rows (connection refused or dropped ×6)"
-    ]
+    [reason] = rows[closed]["reasons"]
+    assert re.fullmatch(
+        r"no list rows: (\d+) list requests, none answered with rows \(connection refused or dropped ×\1\)",
+        reason,
+    )
     assert rows[unknown]["verdict"] == "dark"
     assert "host name not resolved (DNS)" in rows[unknown]["reasons"][0]
     [(_, rcpts, message)] = smtp_server.handler.messages

@@ -190,10 +190,8 @@ def workbench_help(config: AppConfig) -> list[str]:
     """How to open the workbench on the demo database: the command, then one login per role."""
     folder = config.source.parent if config.source else Path("var/demo")
     lines = [
-        "Workbench: lpse-leads serve --config "
-        + str(folder / CONFIG_NAME)
-        + f"   then open {WORKBENCH_URL}/",
-        "  (from the repository: .venv/bin/lpse-leads serve --config ...; Ctrl+C stops it)",
+        f"Workbench: .venv/bin/lpse-leads serve --config {folder / CONFIG_NAME}, then open {WORKBENCH_URL}/"
+        " (Ctrl+C stops it); demo logins:",
     ]
     lines += [f"  {role:<8} {email:<22} password {password}" for email, role, _b, _k, password in DEMO_PEOPLE]
     return lines

@@ -29,6 +29,7 @@ ROUTERS: tuple[str, ...] = (
     "web.routes.leads",
     "web.routes.api",
     "web.routes.users",
+    "web.routes.files",
     "web.dashboard.routes",
 )
 

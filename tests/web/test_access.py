@@ -153,3 +153,51 @@ def test_only_admins_manage_people(world: World, as_role, role):
         assert "new@bpjs.example" in client.get("/admin/users").text
     else:
         assert (page.status_code, add.status_code) == (403, 403)
+
+
+@pytest.mark.parametrize("role", sorted(VISIBLE))
+def test_only_admins_upload_reference_files(world: World, as_role, role):
+    client, csrf = as_role(role)
+    branches = (
+        b"branch_code,branch_name,kanwil,emails,kabkota_codes\n"
+        b"KC-A,KC Balikpapan,Kalimantan,a@x.example,64.71\n"
+    )
+    page = client.get("/admin/files")
+    upload = client.post(
+        "/admin/files/branches",
+        data={"csrf_token": csrf},
+        files={"file": ("branches.csv", branches, "text/csv")},
+    )
+    if role != "admin":
+        assert (page.status_code, upload.status_code) == (403, 403)
+        return
+    assert page.status_code == 200
+    assert upload.status_code == 200, upload.text[-1500:]
+    assert "1 baris" in upload.text and "diimpor" in upload.text
+    no_csrf = client.post("/admin/files/branches", files={"file": ("branches.csv", branches, "text/csv")})
+    assert no_csrf.status_code == 403
+    bad = b"registration_no,project_name\nJK-1,\nJK-2,Gedung\n"
+    refused = client.post(
+        "/admin/files/registry", data={"csrf_token": csrf}, files={"file": ("reg.csv", bad, "text/csv")}
+    )
+    assert refused.status_code == 422 and "Tidak ada yang diimpor" in refused.text and "row 2" in refused.text
+    wrong = client.post(
+        "/admin/files/registry",
+        data={"csrf_token": csrf},
+        files={"file": ("reg.pdf", b"%PDF", "application/pdf")},
+    )
+    assert wrong.status_code == 422
+    good = b"registration_no,project_name\nJK-1,Gedung A\nJK-2,Gedung B\n"
+    ok = client.post(
+        "/admin/files/registry", data={"csrf_token": csrf}, files={"file": ("reg.csv", good, "text/csv")}
+    )
+    assert ok.status_code == 200 and "2 baru" in ok.text
+    from sqlalchemy import select
+
+    from web.models import UserEvent
+
+    with world.engine.connect() as connection:
+        actions = connection.execute(
+            select(UserEvent.action).where(UserEvent.by == PEOPLE["admin"][0])
+        ).scalars()
+        assert sorted(actions) == ["import_branches", "import_registry"]

@@ -147,12 +147,16 @@ def test_only_admins_manage_people(world: World, as_role, role):
         "/admin/users",
         data={"email": "new@bpjs.example", "role": "analyst", "password": "x" * 12, "csrf_token": csrf},
     )
+    disable = client.post("/admin/users/disable", data={"email": PEOPLE["officer_b"][0], "csrf_token": csrf})
     if role == "admin":
         assert page.status_code == 200 and "officer.a@bpjs.example" in page.text
         assert add.status_code == 303
         assert "new@bpjs.example" in client.get("/admin/users").text
+        assert disable.status_code == 303
+        assert world.client().get("/api/leads", headers=_bearer(world, "officer_b")).status_code == 401
     else:
-        assert (page.status_code, add.status_code) == (403, 403)
+        assert (page.status_code, add.status_code, disable.status_code) == (403, 403, 403)
+        assert world.client().get("/api/leads", headers=_bearer(world, "officer_b")).status_code == 200
 
 
 @pytest.mark.parametrize("role", sorted(VISIBLE))

@@ -1,7 +1,8 @@
 """`lpse-leads db upgrade` and `lpse-leads db stats [--json]`: the lead database's schema and size.
 
 `upgrade` is how a PostgreSQL database gets its schema (SQLite files are upgraded by any
-command that needs them). `stats` shows rows per table, packages per site and the last crawl.
+command that needs them). `stats` shows rows per table, packages per site, packages and plans
+per source (channel) and the last crawl.
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ from sqlalchemy import Engine, func, inspect, select, table
 
 from dbschema import current_revision, head_revision, upgrade
 from lpse_leads.dbopt import add_db_argument, open_database
-from pipeline.models import CrawlRun, Package, Site
+from pipeline.models import CrawlRun, Package, Plan, Site
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -56,6 +57,11 @@ def collect_stats(engine: Engine) -> dict[str, Any]:
             .group_by(Site.url)
             .order_by(Site.url)
         ).all()
+        channel = func.coalesce(Package.source, "spse")
+        per_source = connection.execute(
+            select(channel, func.count(Package.id)).group_by(channel).order_by(channel)
+        ).all()
+        plans = connection.execute(select(func.count(Plan.id))).scalar_one()
         run = connection.execute(select(CrawlRun).order_by(CrawlRun.id.desc()).limit(1)).first()
     last = None
     if run is not None:
@@ -72,7 +78,9 @@ def collect_stats(engine: Engine) -> dict[str, Any]:
             "packages_stored": (r.stats or {}).get("lpse/store/inserted", 0)
             + (r.stats or {}).get("lpse/store/changed", 0),
         }
-    return {"tables": tables, "packages_per_site": dict(per_site), "last_crawl_run": last}
+    sources = {name: {"packages": count} for name, count in per_source}
+    sources["sirup"] = {"plans": plans}
+    return {"tables": tables, "packages_per_site": dict(per_site), "sources": sources, "last_crawl_run": last}
 
 
 def run_stats(args: argparse.Namespace) -> int:
@@ -101,6 +109,13 @@ def run_stats(args: argparse.Namespace) -> int:
     for url, count in stats["packages_per_site"].items():
         sites.add_row(url, f"{count:,}")
     console.print(sites)
+    channels = Table(title="sources (channels)")
+    channels.add_column("source")
+    channels.add_column("packages", justify="right")
+    channels.add_column("plans", justify="right")
+    for name, counts in stats["sources"].items():
+        channels.add_row(name, f"{counts.get('packages', 0):,}", f"{counts.get('plans', 0):,}")
+    console.print(channels)
     last = stats["last_crawl_run"]
     if last is None:
         console.print("last crawl run: none")

@@ -43,6 +43,13 @@ def test_purchases_become_routed_leads_in_the_branch_email(db, tmp_path, capsys,
     largest = max(planned, key=lambda p: (p.pagu, [-ord(c) for c in p.rup_code]))
     balikpapan = {code for code, r in purchases.items() if r["agency"] == "KOTA BALIKPAPAN"}
     assert len(balikpapan) >= 2
+    capsys.readouterr()
+    assert main(["db", "stats", "--json", "--db", db]) == 0
+    sources = json.loads(capsys.readouterr().out)["sources"]
+    assert sources == {
+        "ekatalog": {"packages": len(purchases)},
+        "sirup": {"plans": len(fake.truth("sirup"))},
+    }
     assert main(["branches", "import", str(STARTER), "--db", db]) == 0
     assert main(["leads", "build", "--db", db]) == 0
     capsys.readouterr()

@@ -48,6 +48,18 @@ class CrawlConfig:
     full: bool = False
     timeout_minutes: int = 240
     settings: Mapping[str, Any] = field(default_factory=dict)
+    #: Channels `run` crawls, in this order: spse, sirup, ekatalog, inaproc-api.
+    sources: tuple[str, ...] = ("spse",)
+
+
+@dataclass(frozen=True)
+class InaprocConfig:
+    """LKPP's other channels: where SiRUP and data.inaproc.id are, which governments, the API token."""
+
+    sirup_site: str = "https://sirup.inaproc.id"
+    data_site: str = "https://data.inaproc.id"
+    instansi: tuple[str, ...] = ()
+    api_token: str = field(default="", repr=False)
 
 
 @dataclass(frozen=True)
@@ -95,6 +107,7 @@ class AppConfig:
     mail: MailConfig = field(default_factory=MailConfig)
     schedule: ScheduleConfig = field(default_factory=ScheduleConfig)
     web: WebConfig = field(default_factory=WebConfig)
+    inaproc: InaprocConfig = field(default_factory=InaprocConfig)
     source: Path | None = None
 
     @property
@@ -116,6 +129,8 @@ class AppConfig:
             "data folder": str(self.data.home),
             "database": redact_url(self.db_url),
             "sites": ", ".join(self.crawl.sites) or "(none)",
+            "sources": ", ".join(self.crawl.sources),
+            "inaproc api": "token set" if self.inaproc.api_token else "(no token; public channels only)",
             "years": ", ".join(map(str, self.crawl.years)) or "(current year)",
             "registry file": str(self.leads.registry_file or "(none; the stored registry stays)"),
             "branches file": str(self.leads.branches_file or "(none; the stored table stays)"),
@@ -177,6 +192,25 @@ def _site_url(value: Any, key: str) -> str:
 
 def _sites(value: Any, key: str) -> tuple[str, ...]:
     return tuple(_site_url(item, key) for item in _as_list(value, key))
+
+
+#: The channels a run can crawl, in the order it crawls them (plans before purchases need them).
+SOURCES = ("spse", "sirup", "ekatalog", "inaproc-api")
+
+
+def _sources(value: Any, key: str) -> tuple[str, ...]:
+    """Channel names (a list, or a comma-separated string), in crawl order, each once."""
+    names = [str(v).strip() for v in (value.split(",") if isinstance(value, str) else _as_list(value, key))]
+    unknown = [n for n in names if n and n not in SOURCES]
+    if unknown:
+        raise UserError(f"{key}: unknown source {unknown[0]!r} (known: {', '.join(SOURCES)})")
+    return tuple(s for s in SOURCES if s in names)
+
+
+def _instansi(value: Any, key: str) -> tuple[str, ...]:
+    """Government codes (`D6`), a list or a comma-separated string."""
+    items = value.split(",") if isinstance(value, str) else _as_list(value, key)
+    return tuple(str(v).strip() for v in items if str(v).strip())
 
 
 def _years(value: Any, key: str) -> tuple[int, ...]:
@@ -313,6 +347,11 @@ KEYS: tuple[Key, ...] = (
     Key("crawl", "full", "LPSE_LEADS_CRAWL_FULL", _as_bool),
     Key("crawl", "timeout_minutes", "LPSE_LEADS_CRAWL_TIMEOUT_MINUTES", _as_positive_int),
     Key("crawl", "settings", None, _settings),
+    Key("crawl", "sources", "LPSE_LEADS_SOURCES", _sources),
+    Key("inaproc", "sirup_site", "LPSE_LEADS_SIRUP_SITE", _site_url),
+    Key("inaproc", "data_site", "LPSE_LEADS_INAPROC_SITE", _site_url),
+    Key("inaproc", "instansi", "LPSE_LEADS_INAPROC_INSTANSI", _instansi),
+    Key("inaproc", "api_token", "LPSE_LEADS_INAPROC_API_TOKEN", _as_str),
     Key("leads", "registry_file", "LPSE_LEADS_REGISTRY_FILE", _readable_file, is_path=True),
     Key("leads", "branches_file", "LPSE_LEADS_BRANCHES_FILE", _readable_file, is_path=True),
     Key("mail", "smtp_url", "LPSE_LEADS_SMTP_URL", _smtp_url),

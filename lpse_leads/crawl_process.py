@@ -43,10 +43,16 @@ class CrawlRequest:
     db_url: str
     full: bool = False
     settings: Mapping[str, Any] = field(default_factory=dict)
+    #: The channel (`crawl --source`); the API token travels in the child's environment, never argv.
+    source: str = "spse"
+    instansi: tuple[str, ...] = ()
 
     def argv(self, stats_file: Path) -> list[str]:
         """The child's command line (the same CLI a person would type)."""
         argv = [sys.executable, "-m", "lpse_leads", "crawl", "--year", str(self.year)]
+        argv += ["--source", self.source]
+        if self.instansi:
+            argv += ["--instansi", ",".join(self.instansi)]
         for site in self.sites:
             argv += ["--site", site]
         # The run tells the operator itself, once, after all its crawls (lpse_leads/run.py).

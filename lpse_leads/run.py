@@ -24,6 +24,7 @@ from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 from rich.table import Table
 from sqlalchemy import Engine
 
+from crawler.inaproc_access import HOW_TO_GET_A_TOKEN, TOKEN_ENV
 from domain.dates import JAKARTA
 from lpse_leads import steps
 from lpse_leads.config import AppConfig
@@ -53,6 +54,8 @@ class RunSummary:
     emails_written: int = 0
     email_files: list[str] = field(default_factory=list)
     failures: list[str] = field(default_factory=list)
+    #: What the operator should know that is not a failure (e.g. the API skipped without a token).
+    notes: list[str] = field(default_factory=list)
     #: `(site, year)` → `{"verdict", "reasons"}` from each crawl (crawler/health.py, pipeline/health.py).
     site_health: dict[tuple[str, int], dict[str, Any]] = field(default_factory=dict)
     operator: str = ""
@@ -204,7 +207,7 @@ def run_once(
     Every step works on one engine: the caller's (the scheduler keeps one for its process), or
     one opened here and disposed at the end.
     """
-    if not config.crawl.sites:
+    if not config.crawl.sites and "spse" in config.crawl.sources:
         raise UserError("no SPSE sites to crawl: set crawl.sites in the configuration or pass --site URL")
     stop = stop or threading.Event()
     today = today or dt.datetime.now(JAKARTA).date()
@@ -232,6 +235,17 @@ def run_once(
     return summary
 
 
+def crawl_plan(config: AppConfig, years: tuple[int, ...]) -> list[tuple[int, str, tuple[str, ...]]]:
+    """(year, source, sites) of each crawl of a run: SPSE sites, then SiRUP, e-Katalog, the API."""
+    sites = {
+        "spse": config.crawl.sites,
+        "sirup": (config.inaproc.sirup_site,),
+        "ekatalog": (config.inaproc.data_site,),
+        "inaproc-api": (config.inaproc.data_site,),
+    }
+    return [(year, source, sites[source]) for year in years for source in config.crawl.sources]
+
+
 def _steps(
     config: AppConfig,
     engine: Engine,
@@ -244,18 +258,26 @@ def _steps(
     if config.leads.branches_file or config.leads.registry_file:
         with display.step("Reference files", summary) as note:
             steps.import_reference(config, engine, note)
-    for year in summary.years:
+    for year, source, sites in crawl_plan(config, summary.years):
         if stop.is_set():
             summary.failures.append("run stopped before the crawl")
             return
-        with display.step(f"Crawl {len(config.crawl.sites)} site(s), {year}", summary) as note:
+        if source == "inaproc-api" and not config.inaproc.api_token:
+            summary.notes.append(f"INAPROC API not crawled: {HOW_TO_GET_A_TOKEN}")
+            continue
+        label = f"Crawl {len(sites)} site(s), {year}" if source == "spse" else f"Crawl {source}, {year}"
+        with display.step(label, summary) as note:
             crawl = config.crawl
+            env = {"LPSE_LEADS_HOME": str(config.data.home)}
+            if source == "inaproc-api":
+                env[TOKEN_ENV] = config.inaproc.api_token
+            instansi = config.inaproc.instansi if source == "ekatalog" else ()
             result = run_crawl(
-                CrawlRequest(crawl.sites, year, config.db_url, crawl.full, crawl.settings),
+                CrawlRequest(sites, year, config.db_url, crawl.full, crawl.settings, source, instansi),
                 config.data.home / "logs",
                 timeout_seconds=config.crawl.timeout_minutes * 60,
                 stop=stop,
-                env={"LPSE_LEADS_HOME": str(config.data.home)},
+                env=env,
             )
             note(summary.add_crawl_stats(result.stats))
             dark = summary.add_site_health(year, result.stats.get(VERDICT_STATS) or {})
@@ -312,6 +334,8 @@ def print_summary(summary: RunSummary, console: Console) -> None:
         table.add_row("operator", summary.operator)
     table.add_row("database", redact_url(summary.db_url))
     table.add_row("outbox", summary.outbox)
+    for text in summary.notes:
+        table.add_row("note", text)
     for failure in summary.failures:
         table.add_row("[red]failure", failure)
     console.print(table)

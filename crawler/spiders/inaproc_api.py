@@ -17,18 +17,12 @@ from urllib.parse import urlencode
 from scrapy.exceptions import CloseSpider
 from scrapy.http import Request, Response
 
+from crawler.inaproc_access import HOW_TO_GET_A_TOKEN, TOKEN_SETTING
 from crawler.items import ListSeenItem, PackageItem
 from crawler.parsers.inaproc import parse_api_contract, parse_api_page
 from crawler.spiders.channel import JsonChannelSpider, row_fingerprint
 
-TOKEN_SETTING = "INAPROC_API_TOKEN"
 PAGE_LIMIT = 1000
-#: What to tell an operator who has no token.
-HOW_TO_GET_A_TOKEN = (
-    "the INAPROC API needs a token: ask LKPP for the Data Integrator role (a signed request letter "
-    "from BPJS Ketenagakerjaan to LKPP, citing the May 2025 MoU, and the IP address the crawler uses), "
-    "then set inaproc.api_token in the configuration or LPSE_LEADS_INAPROC_API_TOKEN"
-)
 
 
 def contract_item(site: str, row: dict[str, Any], fingerprint: str) -> PackageItem:

@@ -21,6 +21,7 @@ import os
 from pathlib import Path
 from typing import Any
 
+from crawler.inaproc_access import HOW_TO_GET_A_TOKEN, TOKEN_ENV, TOKEN_SETTING
 from crawler.registry import NATIONAL_BASE, expand_sites
 from lpse_leads.dbopt import add_db_argument, open_database, open_database_url, resolve_db_url
 from lpse_leads.errors import UserError
@@ -32,8 +33,6 @@ SPIDERS = {
     "ekatalog": "crawler.spiders.ekatalog.EkatalogSpider",
     "inaproc-api": "crawler.spiders.inaproc_api.InaprocApiSpider",
 }
-#: The environment variable holding the INAPROC API token (`inaproc.api_token` in the configuration).
-TOKEN_ENV = "LPSE_LEADS_INAPROC_API_TOKEN"
 #: Stats keys (prefixes) written by --stats and shown in the summary.
 _FAILURE_PREFIXES = ("lpse/package_failed/", "lpse/list_failed/", "lpse/host_blocked/")
 
@@ -154,12 +153,10 @@ def run(args: argparse.Namespace) -> int:
     if args.source == "ekatalog" and args.instansi:
         kwargs["instansi"] = args.instansi
     if args.source == "inaproc-api":
-        from crawler.spiders.inaproc_api import HOW_TO_GET_A_TOKEN
-
         token = os.environ.get(TOKEN_ENV, "").strip()
         if not token:
             raise UserError(HOW_TO_GET_A_TOKEN)
-        settings.set("INAPROC_API_TOKEN", token, priority="cmdline")
+        settings.set(TOKEN_SETTING, token, priority="cmdline")
     process = AsyncCrawlerProcess(settings)
     crawler = process.create_crawler(load_object(SPIDERS[args.source]))
     process.crawl(crawler, **kwargs)

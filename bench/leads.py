@@ -41,7 +41,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from dbschema import upgrade
 from domain.regions import region_index
-from leads.branches_file import read_branches, starter_table
+from leads.branches_file import example_table, read_branches
 from leads.branches_store import import_branches
 from leads.models import Registration, RegistryMatch
 from leads.registry_store import import_registrations
@@ -123,7 +123,7 @@ def populate(url: str, size: int) -> tuple[dict[str, tuple[str, str]], float]:
     started = time.perf_counter()
     with session_factory(engine).begin() as session:
         import_registrations(session, registry.registrations, NOW)
-        import_branches(session, read_branches(starter_table()), NOW)
+        import_branches(session, read_branches(example_table()), NOW)
     seconds = time.perf_counter() - started
     engine.dispose()
     return registry.truth, seconds

@@ -80,6 +80,8 @@ class LeadView:
     raw_url: str
     by_fallback: bool
     source: str | None = None  # the channel's label when not SPSE ("e-Katalog v6"), else None
+    #: Set when the route is inferred (nearest office): says so, with the distance.
+    route_note: str | None = None
     #: The lead's page in the workbench (``web.base_url``/leads/<id>), when one is published.
     page_url: str | None = None
 
@@ -110,6 +112,17 @@ def _location(lead: LeadRow) -> str:
     return ", ".join(parts) if parts else "–"
 
 
+def route_note(lead: LeadRow) -> str | None:
+    """`Rute perkiraan: …` for a lead routed to the nearest office of its province, else None."""
+    if lead.route_basis != "inferred_nearest":
+        return None
+    km = "" if lead.route_distance_km is None else f" ±{lead.route_distance_km:.0f} km"
+    return (
+        f"Rute perkiraan: kantor terdekat di provinsi ini{km} (belum dikonfirmasi BPJS) "
+        f"— route inferred: nearest office{km}"
+    )
+
+
 def lead_view(lead: LeadRow, page_url: str | None = None) -> LeadView:
     """The display form of one lead (``page_url``: its workbench page, if any)."""
     return LeadView(
@@ -137,6 +150,7 @@ def lead_view(lead: LeadRow, page_url: str | None = None) -> LeadView:
         by_fallback=lead.branch is None,
         page_url=safe_link(page_url),
         source=SOURCE_LABELS.get(lead.source, lead.source) if lead.source != "spse" else None,
+        route_note=route_note(lead),
     )
 
 

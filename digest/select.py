@@ -120,11 +120,14 @@ def queue_info(connection: Connection, queue: str, fallback: dict[str, tuple[str
             f"FALLBACK-{name}", f"Kanwil {name}", name, fallback_recipients(fallback, name), True
         )
     row = connection.execute(
-        select(Branch.name, Branch.kanwil, Branch.emails).where(Branch.code == queue)
+        select(Branch.name, Branch.kanwil, Branch.emails, Branch.origin).where(Branch.code == queue)
     ).first()
     if row is None:
         return BranchInfo(queue, queue)
-    return BranchInfo(queue, row.name, row.kanwil, split_emails(row.emails))
+    emails = split_emails(row.emails)
+    if not emails and row.origin == "starter":  # public evidence has no addresses: the Kanwil forwards
+        emails = fallback_recipients(fallback, row.kanwil)
+    return BranchInfo(queue, row.name, row.kanwil, emails)
 
 
 def fallback_recipients(fallback: dict[str, tuple[str, ...]], kanwil: str | None) -> tuple[str, ...]:

@@ -5,7 +5,7 @@ users keep as a CSV: ``branch_code, branch_name, kanwil, emails, kabkota_codes``
 ``;``-separated). Kab/kota codes are Kemendagri dotted codes (``64.71``); the undotted BPS form
 (``6471``) is accepted and normalised. The import is all-or-nothing with Excel row numbers.
 
-Also here: the province → Kanwil table used for the fallback queue (``leads/data/kanwil_provinces.csv``).
+Also here: the province → Kanwil table of all 38 provinces (``leads/data/kanwil_provinces.csv``).
 """
 
 from __future__ import annotations
@@ -134,22 +134,29 @@ def read_branches(path: str | Path, known: Callable[[], frozenset[str]] = _known
 
 @dataclass(frozen=True)
 class Kanwil:
-    """A province's Kanwil for the fallback queue; ``verified`` is False for background knowledge only."""
+    """A province's Kanwil; ``basis`` is ``confirmed`` (an office of it is known in the province) or
+    ``inferred_from_name``."""
 
     name: str
-    verified: bool
+    basis: str
+    source: str = ""
+
+    @property
+    def verified(self) -> bool:
+        """A source confirms it."""
+        return self.basis == "confirmed"
 
 
 @cache
 def province_kanwil() -> dict[str, Kanwil]:
-    """Province code → Kanwil, from ``leads/data/kanwil_provinces.csv`` (bpjs-jakon-rules.md §8.1)."""
+    """Province code → Kanwil for all 38 provinces, from ``leads/data/kanwil_provinces.csv``."""
     text = resources.files("leads").joinpath("data/kanwil_provinces.csv").read_text(encoding="utf-8")
     return {
-        row["province_code"]: Kanwil(name=row["kanwil"], verified=row["verified"] == "yes")
+        row["province_code"]: Kanwil(name=row["kanwil"], basis=row["basis"], source=row["source"])
         for row in csv.DictReader(text.splitlines())
     }
 
 
-def starter_table() -> Path:
-    """Path of the partial starter branch table shipped with the package."""
-    return Path(str(resources.files("leads").joinpath("data/branches_starter.csv")))
+def example_table() -> Path:
+    """Path of the example branch table (16 evidence branches, placeholder addresses) in the import format."""
+    return Path(str(resources.files("leads").joinpath("data/branches_example.csv")))

@@ -37,6 +37,7 @@ from sqlalchemy.orm import Session
 
 from domain.dates import JAKARTA
 from leads import match_store
+from leads.branches_store import ensure_starter
 from leads.build_pass import ANALYZE_AFTER, BuildSummary, LeadPass
 from leads.build_read import REGISTRY_SQL
 from leads.build_state import BUILD_VERSION, branch_fingerprint, digest, read_state, write_state
@@ -91,6 +92,7 @@ def build_leads(
 
 def _build(session: Session, today: dt.date, now: dt.datetime, full: bool) -> BuildSummary:
     """``build_leads`` without the collector switch."""
+    ensure_starter(session, now)  # a fresh database routes by the starter table from the first build
     builder = LeadPass(session, today, now)
     bulk = builder.bulk
     if not bulk.postgresql:

@@ -17,7 +17,7 @@ from leads.models import BuildState
 from leads.routing import BranchTable
 
 #: Bump when the lead computation or matching changes, so the next build recomputes everything.
-BUILD_VERSION = "2"
+BUILD_VERSION = "3"
 
 
 def read_state(connection: Connection) -> dict[str, str]:
@@ -41,8 +41,14 @@ def digest(parts: Iterable[object]) -> str:
 
 
 def branch_fingerprint(table: BranchTable) -> str:
-    """Everything routing reads: kab/kota → branch, branch → Kanwil, province → Kanwil."""
+    """Everything routing reads: kab/kota → branch and basis, branch → Kanwil, province → Kanwil."""
     provinces = sorted((code, kanwil.name) for code, kanwil in table.provinces.items())
     return digest(
-        [BUILD_VERSION, sorted(table.coverage.items()), sorted(table.branch_kanwil.items()), provinces]
+        [
+            BUILD_VERSION,
+            sorted(table.coverage.items()),
+            sorted(table.branch_kanwil.items()),
+            provinces,
+            sorted(table.basis.items()),
+        ]
     )

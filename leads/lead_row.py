@@ -21,6 +21,8 @@ LEAD_COLUMNS: tuple[str, ...] = (
     "kabkota",
     "province",
     "branch",
+    "route_basis",
+    "route_distance_km",
     "contractor_name",
     "contractor_npwp",
     "value",
@@ -52,6 +54,8 @@ class LeadRow:
     kabkota: str | None
     province: str | None
     branch: str | None  # branch code; None while in a province fallback queue
+    route_basis: str | None  # evidence, office_location, inferred_nearest, fallback (None: unrouted)
+    route_distance_km: float | None  # inferred_nearest: km from the kab/kota to the office's kab/kota
     contractor_name: str | None
     contractor_npwp: str | None  # normalised; masked NPWPs stay masked
     value: Decimal | None

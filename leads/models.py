@@ -45,7 +45,11 @@ class Registration(Base):
 
 
 class Branch(Base):
-    """A BPJS TK kantor cabang: its Kanwil and the officers' e-mail addresses (``;``-separated)."""
+    """A BPJS TK kantor cabang: its Kanwil and the officers' e-mail addresses (``;``-separated).
+
+    ``origin``: ``import`` (the users' branch table) or ``starter`` (the national starter table from
+    public evidence, ``leads.starter``; no addresses: its digests go to the Kanwil's fallback address).
+    """
 
     __tablename__ = "branches"
 
@@ -54,22 +58,33 @@ class Branch(Base):
     kanwil: Mapped[str | None] = mapped_column(Text)
     emails: Mapped[str] = mapped_column(Text, default="")
     updated_at: Mapped[dt.datetime]
+    origin: Mapped[str] = mapped_column(String(10), default="import", server_default="import")
 
 
 class BranchKabkota(Base):
-    """Which branch serves a kab/kota (each kab/kota at most one branch)."""
+    """Which branch serves a kab/kota (each kab/kota at most one branch), and how sure that is.
+
+    ``origin``: ``import`` (always wins) or ``starter``. ``route_basis``: ``evidence`` (an imported
+    table or public evidence names the branch), ``office_location`` (an office sits there) or
+    ``inferred_nearest`` (nearest office of the province, ``distance_km`` between centroids).
+    """
 
     __tablename__ = "branch_kabkota"
 
     kabkota_code: Mapped[str] = mapped_column(String(10), primary_key=True)
     branch_code: Mapped[str] = mapped_column(ForeignKey("branches.code", ondelete="CASCADE"), index=True)
+    origin: Mapped[str] = mapped_column(String(10), default="import", server_default="import")
+    route_basis: Mapped[str] = mapped_column(String(20), default="evidence", server_default="evidence")
+    distance_km: Mapped[float | None] = mapped_column(Float)
 
 
 class Lead(Base):
     """One construction package with a winner or contract, as a lead: estimate, route, score and status.
 
     ``route`` is ``branch`` (``branch_code`` set), ``fallback`` (province queue, ``province_code`` and
-    the Kanwil when known) or ``unrouted``. ``fingerprint`` covers the material facts (winner identity
+    the Kanwil when known) or ``unrouted``; ``route_basis`` says how sure (``evidence``,
+    ``office_location``, ``inferred_nearest`` with ``route_distance_km``, ``fallback``; None when
+    unrouted). ``fingerprint`` covers the material facts (winner identity
     and contract value): a registered or dismissed lead reopens only when it changes.
     """
 
@@ -79,6 +94,8 @@ class Lead(Base):
     package_id: Mapped[int] = mapped_column(ForeignKey("packages.id", ondelete="CASCADE"), unique=True)
     route: Mapped[str] = mapped_column(String(10))
     branch_code: Mapped[str | None] = mapped_column(String(40), index=True)
+    route_basis: Mapped[str | None] = mapped_column(String(20))
+    route_distance_km: Mapped[float | None] = mapped_column(Float)
     other_branches: Mapped[str | None] = mapped_column(Text)
     kanwil: Mapped[str | None] = mapped_column(Text)
     kabkota_code: Mapped[str | None] = mapped_column(String(10), index=True)
@@ -177,6 +194,7 @@ _VIEW_TYPES = {
     "deadline": Date(),
     "days_overdue": Integer(),
     "score": Float(),
+    "route_distance_km": Float(),
 }
 LEAD_LIST = Table(
     "lead_list", _VIEW_METADATA, *(Column(name, _VIEW_TYPES.get(name, Text())) for name in LEAD_COLUMNS)

@@ -14,10 +14,21 @@ from leads.routing import BranchTable, ResolvedLocation, route
 
 
 def load_branch_table(connection: Connection) -> BranchTable:
-    """The branch table as stored (kab/kota → branch, branch → Kanwil)."""
-    coverage = dict(connection.execute(select(BranchKabkota.kabkota_code, BranchKabkota.branch_code)).all())
+    """The branch table as stored (kab/kota → branch with its basis, branch → Kanwil)."""
+    coverage: dict[str, str] = {}
+    basis: dict[str, tuple[str, float | None]] = {}
+    for kab, branch, how, km in connection.execute(
+        select(
+            BranchKabkota.kabkota_code,
+            BranchKabkota.branch_code,
+            BranchKabkota.route_basis,
+            BranchKabkota.distance_km,
+        )
+    ):
+        coverage[kab] = branch
+        basis[kab] = (how, km)
     kanwil = dict(connection.execute(select(Branch.code, Branch.kanwil)).all())
-    return BranchTable(coverage, kanwil)
+    return BranchTable(coverage, kanwil, basis=basis)
 
 
 class RouteCache:
@@ -27,6 +38,8 @@ class RouteCache:
     COLUMNS: tuple[str, ...] = (
         "route",
         "branch_code",
+        "route_basis",
+        "route_distance_km",
         "other_branches",
         "kanwil",
         "kabkota_code",
@@ -51,6 +64,8 @@ class RouteCache:
         found = self._routes[key] = (
             where.kind,
             where.branch_code,
+            where.basis,
+            where.distance_km,
             ";".join(where.others) or None,
             where.kanwil,
             where.kabkota_code,

@@ -1,6 +1,8 @@
 """Which branch gets a lead: the first resolved location's kab/kota, else the province's fallback queue.
 
-Rules (bpjs-jakon-rules.md §6.3 step 7 and §8.3, as the project settled them):
+Rules (bpjs-jakon-rules.md §6.3 step 7 and §8.3, as the project settled them); each route carries
+its basis (``evidence``, ``office_location``, ``inferred_nearest`` with the distance — from the
+branch table's kab/kota row — or ``fallback``; None when unrouted):
 
 - the first location (in page order) with a resolved kab/kota decides: the branch serving that
   kab/kota gets the lead; branches serving the package's other locations are listed as ``others``;
@@ -39,20 +41,27 @@ class Route:
     province_code: str | None
     kanwil: str | None
     others: tuple[str, ...] = ()
+    basis: str | None = None
+    distance_km: float | None = None
 
 
 class BranchTable:
-    """kab/kota → branch and branch → Kanwil, plus the province → Kanwil fallback table."""
+    """kab/kota → branch (with the basis of each row) and branch → Kanwil, plus province → Kanwil.
+
+    ``basis``: kab/kota → (route basis, distance km); a kab/kota missing there is ``evidence``.
+    """
 
     def __init__(
         self,
         coverage: Mapping[str, str],
         branch_kanwil: Mapping[str, str | None] | None = None,
         provinces: Mapping[str, Kanwil] | None = None,
+        basis: Mapping[str, tuple[str, float | None]] | None = None,
     ) -> None:
         self.coverage = dict(coverage)
         self.branch_kanwil = dict(branch_kanwil or {})
         self.provinces = dict(province_kanwil() if provinces is None else provinces)
+        self.basis = dict(basis or {})
 
     @classmethod
     def from_rows(cls, rows: Iterable[BranchRow]) -> BranchTable:
@@ -80,11 +89,13 @@ def route(locations: Sequence[ResolvedLocation], table: BranchTable) -> Route:
         )
         if branch is not None:
             kanwil = table.branch_kanwil.get(branch) or _province_kanwil(table, province)
-            return Route("branch", branch, kabkota, province, kanwil, others)
-        return Route("fallback", None, kabkota, province, _province_kanwil(table, province), others)
+            basis, km = table.basis.get(kabkota, ("evidence", None))
+            return Route("branch", branch, kabkota, province, kanwil, others, basis, km)
+        kanwil = _province_kanwil(table, province)
+        return Route("fallback", None, kabkota, province, kanwil, others, "fallback")
     province = next((loc.province_code for loc in locations if loc.province_code), None)
     if province is not None:
-        return Route("fallback", None, None, province, _province_kanwil(table, province))
+        return Route("fallback", None, None, province, _province_kanwil(table, province), (), "fallback")
     return Route("unrouted", None, None, None, None)
 
 

@@ -35,14 +35,19 @@ def problems_error(exc: FileProblems) -> UserError:
     return UserError(f"{exc.path}: {len(exc.problems)} problem(s), nothing imported:\n{lines}")
 
 
-def import_branches_file(engine: Engine, path: Path | str) -> tuple[int, BranchImportSummary]:
-    """Make the stored branch table equal to the file; returns (branches in the file, what changed)."""
+def import_branches_file(
+    engine: Engine, path: Path | str, *, replace: bool = False
+) -> tuple[int, BranchImportSummary]:
+    """Make the stored branch table equal to the file over the starter table (or alone: ``replace``);
+    returns (branches in the file, what changed)."""
     try:
         rows = read_branches(path)
     except BranchesFileError as exc:
         raise problems_error(exc) from None
+    if not rows:
+        raise UserError(f"{path}: no branches in the file, nothing imported")
     with session_factory(engine).begin() as session:
-        return len(rows), import_branches(session, rows, utcnow())
+        return len(rows), import_branches(session, rows, utcnow(), replace=replace)
 
 
 def import_registry_file(

@@ -86,9 +86,7 @@ def build_scheduler(
         "max_instances": 1,
         "misfire_grace_time": config.schedule.misfire_grace_minutes * 60,
     }
-    scheduler.add_job(
-        daily, daily_trigger(config.schedule.time), id=DAILY_JOB_ID, name="daily run", **common
-    )
+    scheduler.add_job(daily, daily_trigger(config.schedule.time), id=DAILY_JOB_ID, name="daily run", **common)
     if reimport is not None:
         scheduler.add_job(
             reimport,

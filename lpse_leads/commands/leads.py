@@ -37,6 +37,7 @@ TABLE_COLUMNS = (
     "name",
     "kabkota",
     "branch",
+    "route_basis",
     "contractor_name",
     "value",
     "estimated_contribution",

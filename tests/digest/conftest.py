@@ -23,7 +23,7 @@ from cryptography.x509.oid import NameOID
 from sqlalchemy import Engine, select
 
 from dbschema import upgrade
-from leads.branches_file import read_branches, starter_table
+from leads.branches_file import example_table, read_branches
 from leads.branches_store import import_branches
 from leads.build import build_leads
 from leads.lead_row import LeadRow
@@ -273,7 +273,7 @@ def build(factory, today: dt.date = DAY) -> None:
 def import_starter_branches(factory) -> None:
     """The leads room's starter branch table (one address per branch)."""
     with factory.begin() as session:
-        import_branches(session, read_branches(starter_table()), NOW)
+        import_branches(session, read_branches(example_table()), NOW)
 
 
 @pytest.fixture

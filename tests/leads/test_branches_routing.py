@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from leads.branches_file import BranchesFileError, province_kanwil, read_branches, starter_table
+from leads.branches_file import BranchesFileError, example_table, province_kanwil, read_branches
 from leads.routing import BranchTable, ResolvedLocation, route
 
 HEADER = "branch_code,branch_name,kanwil,emails,kabkota_codes\n"
@@ -50,8 +50,8 @@ def test_bad_rows_listed_with_row_numbers(tmp_path: Path) -> None:
     assert "already claimed by KC-A on row 2" in problems[3][1]
 
 
-def test_starter_table_is_valid_and_partial() -> None:
-    rows = read_branches(starter_table())
+def test_example_table_is_valid_and_partial() -> None:
+    rows = read_branches(example_table())
     assert len(rows) == 16
     by_code = {r.branch_code: r for r in rows}
     assert by_code["KC-BALIKPAPAN"].kabkota_codes == ("64.71", "64.09", "64.01")
@@ -62,14 +62,29 @@ def test_province_kanwil_table() -> None:
     table = province_kanwil()
     assert {table[p].name for p in ("61", "62", "63", "64", "65")} == {"Kalimantan"}
     assert {table[p].name for p in ("15", "16", "17", "18", "19")} == {"Sumbagsel"}
-    assert table["64"].verified
-    assert not table["12"].verified
+    assert len(table) == 38
+    assert {k.name for k in table.values()} == {
+        "Sumbagut",
+        "Sumbarriau",
+        "Sumbagsel",
+        "Banten",
+        "DKI Jakarta",
+        "Jawa Barat",
+        "Jawa Tengah & DIY",
+        "Jawa Timur",
+        "Kalimantan",
+        "Sulama",
+        "Banuspa",
+    }
+    assert table["64"].verified and table["12"].verified and table["34"].verified
+    assert (table["31"].basis, table["31"].source) == ("inferred_from_name", "the Kanwil's name")
+    assert table["21"].basis == "confirmed" and "source D" in table["21"].source
 
 
 @pytest.fixture
 def table() -> BranchTable:
     """The starter branch table."""
-    return BranchTable.from_rows(read_branches(starter_table()))
+    return BranchTable.from_rows(read_branches(example_table()))
 
 
 def test_route_to_branch(table: BranchTable) -> None:

@@ -7,13 +7,13 @@ from decimal import Decimal
 
 from sqlalchemy import func, select, text
 
-from leads.branches_file import read_branches, starter_table
+from leads.branches_file import example_table, read_branches
 from leads.branches_store import import_branches
 from leads.build import build_leads
 from leads.lead_row import LEAD_COLUMNS
 from leads.lifecycle import mark_lead
 from leads.listing import lead_rows
-from leads.models import Lead, LeadEvent, RegistryMatch
+from leads.models import Branch, Lead, LeadEvent, RegistryMatch
 from leads.registry_file import Registration
 from leads.registry_store import import_registrations
 from tests.leads.conftest import NOW, SITE, TODAY, package, write_packages
@@ -31,15 +31,16 @@ def leads_by_code(engine) -> dict:
         return {r.code: r for r in lead_rows(connection, status="all")}
 
 
-def setup_world(engine, session_maker) -> None:
-    """Branches, and packages: in scope with winner/contract, out of scope, no winner, several regions."""
+def setup_world(engine, session_maker, *, replace: bool = False) -> None:
+    """Branches (the example table over the starter table, or alone: ``replace``), and packages: in
+    scope with winner/contract, out of scope, no winner, several regions."""
     write_packages(
         engine,
         [
             package("1"),  # Balikpapan → KC-BALIKPAPAN
             package(
                 "2",
-                locations=["Desa X - Bontang (Kota)"],  # no branch → Kalimantan fallback
+                locations=["Desa X - Bontang (Kota)"],  # no office: nearest (starter) or fallback
                 contract_winners=[
                     {"name": "CV Dua", "npwp": "023456789012345", "contract_value": Decimal(2_500_000_000)}
                 ],
@@ -54,21 +55,27 @@ def setup_world(engine, session_maker) -> None:
         ],
     )
     with session_maker.begin() as session:
-        import_branches(session, read_branches(starter_table()), NOW)
+        import_branches(session, read_branches(example_table()), NOW, replace=replace)
 
 
 def test_leads_are_the_in_scope_packages_with_winners_routed(engine, session_maker) -> None:
-    setup_world(engine, session_maker)
+    setup_world(engine, session_maker, replace=True)
     summary = build(session_maker)
     leads = leads_by_code(engine)
     assert sorted(leads) == ["1", "2", "3", "4", "7"]
     assert summary.routes == {"branch": 3, "fallback": 1, "unrouted": 1}
-    assert (leads["1"].branch, leads["1"].kabkota_code) == ("KC-BALIKPAPAN", "64.71")
-    assert (leads["2"].branch, leads["2"].kabkota_code, leads["2"].province) == (
+    assert (leads["1"].branch, leads["1"].kabkota_code, leads["1"].route_basis) == (
+        "KC-BALIKPAPAN",
+        "64.71",
+        "evidence",
+    )
+    assert (leads["2"].branch, leads["2"].kabkota_code, leads["2"].province, leads["2"].route_basis) == (
         None,
         "64.74",
         "Kalimantan Timur",
+        "fallback",
     )
+    assert (leads["4"].route_basis, leads["4"].route_distance_km) == (None, None)
     assert leads["3"].branch == "KC-SAMARINDA"
     assert (leads["4"].branch, leads["4"].kabkota_code) == (None, None)
     assert leads["1"].url == f"{SITE}/lelang/1/pengumumanlelang"
@@ -78,6 +85,24 @@ def test_leads_are_the_in_scope_packages_with_winners_routed(engine, session_mak
         assert others.scalar_one() == "KC-BANJARMASIN"
         fallback = connection.execute(select(Lead.route, Lead.kanwil).where(Lead.kabkota_code == "64.74"))
         assert fallback.one() == ("fallback", "Kalimantan")
+
+
+def test_starter_table_routes_where_the_imported_table_stops(engine, session_maker) -> None:
+    setup_world(engine, session_maker)
+    summary = build(session_maker)
+    leads = leads_by_code(engine)
+    assert summary.routes == {"branch": 4, "fallback": 0, "unrouted": 1}
+    # Bontang: no office known there; the nearest office of Kalimantan Timur by centroid distance.
+    assert (leads["2"].branch, leads["2"].route_basis, leads["2"].route_distance_km) == (
+        "KC-SAMARINDA",
+        "inferred_nearest",
+        73.0,
+    )
+    assert (leads["1"].branch, leads["1"].route_basis) == ("KC-BALIKPAPAN", "evidence")
+    with engine.connect() as connection:
+        origins = dict(connection.execute(select(Branch.code, Branch.origin)).all())
+        assert origins["KC-BALIKPAPAN"] == "import"  # the imported row wins over the starter's
+        assert origins["KC-SEMARANG-PEMUDA"] == "starter"
 
 
 def test_value_basis_contribution_and_deadline_over_the_holiday_week(engine, session_maker) -> None:

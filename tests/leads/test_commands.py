@@ -39,7 +39,7 @@ def world(engine, db_url, tmp_path) -> str:
             package("3", locations=["X - Bontang (Kota)"]),
         ],
     )
-    assert run("branches", "import", "leads/data/branches_starter.csv", "--db", db_url) == 0
+    assert run("branches", "import", "leads/data/branches_example.csv", "--db", db_url) == 0
     return db_url
 
 
@@ -105,7 +105,13 @@ def test_build_list_mark_feedback_and_coverage(world, engine, tmp_path, capsys) 
     by_code = {r[1]: dict(zip(LEAD_COLUMNS, r, strict=True)) for r in rows[1:]}
     assert sorted(by_code) == ["2", "3"]  # 1 is registered (matched by NPWP + name)
     assert by_code["2"]["name"] == '\'=HYPERLINK("http://evil")'
-    assert by_code["3"]["branch"] == ""
+    # Bontang has no office in the evidence: the nearest office of the province, marked as inferred.
+    assert (by_code["3"]["branch"], by_code["3"]["route_basis"], by_code["3"]["route_distance_km"]) == (
+        "KC-SAMARINDA",
+        "inferred_nearest",
+        "73.0",
+    )
+    assert (by_code["2"]["branch"], by_code["2"]["route_basis"]) == ("KC-BALIKPAPAN", "evidence")
 
     assert run("leads", "list", "--format", "jsonl", "--status", "registered", "--db", world) == 0
     [registered] = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
@@ -151,7 +157,32 @@ def test_build_list_mark_feedback_and_coverage(world, engine, tmp_path, capsys) 
 
     assert run("branches", "coverage", "--db", world) == 0
     out = capsys.readouterr().out
-    assert "64.74" in out and "Kalimantan" in out
+    assert "Kalimantan" in out and "no lead waits in a fallback or unrouted queue" in out
+
+
+def test_replace_drops_the_starter_table_and_coverage_lists_fallback_leads(world, capsys) -> None:
+    assert run("branches", "import", "leads/data/branches_example.csv", "--replace", "--db", world) == 0
+    assert "starter table dropped (--replace)" in capsys.readouterr().out
+    assert run("leads", "build", "--today", "2026-04-20", "--db", world) == 0
+    assert run("branches", "coverage", "--json", "--db", world) == 0
+    report = json.loads(capsys.readouterr().out.splitlines()[-1])
+    # Only the 28 kab/kota of the example table keep a branch; all else is a Kanwil's queue.
+    assert report["by_basis"] == {
+        "evidence": 28,
+        "office_location": 0,
+        "inferred_nearest": 0,
+        "fallback": 486,
+    }
+    assert (report["kabkota_total"], report["unrouted"]) == (514, 0)
+    assert run("leads", "list", "--format", "jsonl", "--db", world) == 0
+    leads = {r["code"]: r for r in map(json.loads, capsys.readouterr().out.splitlines())}
+    assert (leads["3"]["branch"], leads["3"]["route_basis"]) == (None, "fallback")
+    assert run("branches", "coverage", "--db", world) == 0
+    out = capsys.readouterr().out
+    assert "64.74" in out and "Kota Bontang" in out  # the lead waiting in the Kalimantan queue
+    # Without --replace the starter table is back under the imported rows.
+    assert run("branches", "import", "leads/data/branches_example.csv", "--db", world) == 0
+    assert "the starter table routes 222 other kab/kota" in capsys.readouterr().out
 
 
 def test_list_xlsx_needs_output(world, capsys) -> None:

@@ -75,7 +75,8 @@ def test_crawl_registry_build_gives_exactly_the_unregistered_packages_routed(
     write_registry_csv(registry_file, registry.registrations)
     assert main(["registry", "import", str(registry_file), "--db", db_url]) == 0
 
-    # Branches: the first two kab/kota seen get a branch each; everything else falls back by province.
+    # Branches: the first two kab/kota seen get a branch each; everything else falls back by province
+    # (--replace: the starter table is dropped).
     firsts = [first_kabkota(r) for r in awarded]
     served = list(dict.fromkeys(code for code, _ in firsts if code))[:2]
     branches = tmp_path / "branches.csv"
@@ -84,7 +85,7 @@ def test_crawl_registry_build_gives_exactly_the_unregistered_packages_routed(
         + "".join(f"KC-{i},KC {i},Test,kc-{i}@example.invalid,{code}\n" for i, code in enumerate(served)),
         encoding="utf-8",
     )
-    assert main(["branches", "import", str(branches), "--db", db_url]) == 0
+    assert main(["branches", "import", str(branches), "--replace", "--db", db_url]) == 0
     assert main(["leads", "build", "--db", db_url]) == 0
     capsys.readouterr()
     assert main(["leads", "list", "--format", "jsonl", "--db", db_url]) == 0
@@ -101,5 +102,6 @@ def test_crawl_registry_build_gives_exactly_the_unregistered_packages_routed(
         lead = leads[key]
         assert lead["kabkota_code"] == code, key
         assert lead["branch"] == (f"KC-{served.index(code)}" if code in served else None), key
+        assert lead["route_basis"] == ("evidence" if code in served else "fallback" if _province else None)
         assert lead["status"] == "new"
         assert lead["url"].startswith(record["site"] + "/")

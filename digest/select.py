@@ -144,7 +144,8 @@ def queues(connection: Connection, branch: str | None = None) -> list[str]:
     and queues with an unfinished digest; only ``branch`` when given."""
     if branch is not None:
         return [branch]
-    found = set(connection.scalars(select(Branch.code)))
+    # Imported branches always (an empty digest may be wanted); starter branches when they have leads.
+    found = set(connection.scalars(select(Branch.code).where(Branch.origin != "starter")))
     found.update(connection.scalars(select(Lead.branch_code).where(Lead.route == "branch").distinct()))
     found.update(
         FALLBACK_PREFIX + name

@@ -42,6 +42,8 @@ BASE_LEAD = LeadRow(
     kabkota="Kota Balikpapan",
     province="Kalimantan Timur",
     branch="KC-BALIKPAPAN",
+    route_basis="evidence",
+    route_distance_km=None,
     contractor_name="PT Maju Jaya",
     contractor_npwp="015448632009000",
     value=Decimal("1000000000"),
@@ -270,10 +272,11 @@ def build(factory, today: dt.date = DAY) -> None:
         build_leads(session, today, now=NOW)
 
 
-def import_starter_branches(factory) -> None:
-    """The leads room's starter branch table (one address per branch)."""
+def import_example_branches(factory, *, replace: bool = True) -> None:
+    """The leads room's example branch table (one address per branch), alone unless ``replace`` is
+    False (then over the national starter table)."""
     with factory.begin() as session:
-        import_branches(session, read_branches(example_table()), NOW)
+        import_branches(session, read_branches(example_table()), NOW, replace=replace)
 
 
 @pytest.fixture
@@ -289,7 +292,7 @@ def world(engine, factory):
             package("2", locations=["Desa X - Bontang (Kota)"]),
         ],
     )
-    import_starter_branches(factory)
+    import_example_branches(factory)
     build(factory)
 
 

@@ -13,7 +13,7 @@ from digest.send import send_digests
 from leads.models import Branch, LeadEvent
 from tests.leads.conftest import package, write_packages
 
-from .conftest import BPP, DAY, FALLBACK, SMD, build, free_port, import_starter_branches, statuses
+from .conftest import BPP, DAY, FALLBACK, SMD, build, free_port, import_example_branches, statuses
 
 FROM = "lpse-leads <digest@leads.example.id>"
 
@@ -152,7 +152,7 @@ def test_intent_without_outcome_is_resent_with_the_same_message_id(world, engine
 
 def test_next_day_sends_only_new_leads_and_overdue_reminders_once(engine, factory, smtp_server):
     write_packages(engine, [package("1")])
-    import_starter_branches(factory)
+    import_example_branches(factory)
     build(factory)
     early = dt.date(2026, 4, 1)  # before the lead's deadline (13 Apr 2026)
     assert run(factory, smtp(smtp_server), early, branch="KC-BALIKPAPAN").count("sent") == 1
@@ -245,3 +245,45 @@ def test_no_workbench_link_without_a_published_workbench(world, engine, factory,
     run(factory, smtp(smtp_server))
     text = smtp_server.handler.received_by(BPP)[0].get_body(("plain",)).get_content()
     assert "Tindak lanjut:" not in text and "/leads/" not in text
+
+
+def test_inferred_route_says_so_and_starter_branches_reach_their_kanwil(engine, factory, smtp_server):
+    """Over the starter table: Bontang goes to the nearest office (inferred, with the distance); a
+    Semarang lead goes to a starter branch, which has no addresses, so its Kanwil's address gets it."""
+    write_packages(
+        engine,
+        [
+            package("1"),
+            package("2", locations=["Desa X - Bontang (Kota)"]),
+            package("5", locations=["Jl. Pemuda - Semarang (Kota)"], agency="Pemerintah Kota Semarang"),
+        ],
+    )
+    import_example_branches(factory, replace=False)
+    build(factory)
+    jateng = "kanwil-jateng@example.id"
+    summary = send_digests(
+        factory,
+        smtp(smtp_server),
+        DAY,
+        fallback_address={"Kalimantan": FALLBACK, "Jawa Tengah & DIY": jateng},
+        mail_from=FROM,
+    )
+    assert summary.exit_status == 0
+    assert sorted(o.queue for o in summary.outcomes if o.status == "sent") == [
+        "KC-BALIKPAPAN",
+        "KC-SAMARINDA",
+        "KC-SEMARANG-PEMUDA",
+    ]
+    handler = smtp_server.handler
+    samarinda = handler.received_by(SMD)[0].get_body(("plain",)).get_content()
+    assert "Sukamaju 2" in samarinda
+    assert "Rute perkiraan: kantor terdekat di provinsi ini ±73 km (belum dikonfirmasi BPJS)" in samarinda
+    assert "route inferred: nearest office ±73 km" in samarinda
+    html = handler.received_by(SMD)[0].get_body(("html",)).get_content()
+    assert "Rute perkiraan" in html and "±73 km" in html
+    balikpapan = handler.received_by(BPP)[0].get_body(("plain",)).get_content()
+    assert "Rute perkiraan" not in balikpapan  # routed by the imported table
+    [semarang] = handler.received_by(jateng)
+    assert semarang["Subject"].startswith("[lpse-leads] KC Semarang Pemuda — 20 Apr 2026 — 1 proyek baru")
+    assert "Rute perkiraan" not in semarang.get_body(("plain",)).get_content()  # an office is there
+    assert handler.received_by(FALLBACK) == []

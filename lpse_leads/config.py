@@ -68,6 +68,8 @@ class LeadsConfig:
 
     registry_file: Path | None = None
     branches_file: Path | None = None
+    #: The branches file is the whole table: the national starter table's rows are dropped.
+    branches_replace: bool = False
 
 
 @dataclass(frozen=True)
@@ -354,6 +356,7 @@ KEYS: tuple[Key, ...] = (
     Key("inaproc", "api_token", "LPSE_LEADS_INAPROC_API_TOKEN", _as_str),
     Key("leads", "registry_file", "LPSE_LEADS_REGISTRY_FILE", _readable_file, is_path=True),
     Key("leads", "branches_file", "LPSE_LEADS_BRANCHES_FILE", _readable_file, is_path=True),
+    Key("leads", "branches_replace", "LPSE_LEADS_BRANCHES_REPLACE", _as_bool),
     Key("mail", "smtp_url", "LPSE_LEADS_SMTP_URL", _smtp_url),
     Key("mail", "mail_from", "LPSE_LEADS_MAIL_FROM", _address),
     Key("mail", "fallback_to", "LPSE_LEADS_FALLBACK_TO", _address),

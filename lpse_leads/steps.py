@@ -44,7 +44,9 @@ class DigestOutcome:
 def import_reference(config: AppConfig, engine: Engine, note: Note) -> None:
     """Import the configured branch table and registry export (each all-or-nothing)."""
     if config.leads.branches_file:
-        count, _ = import_branches_file(engine, config.leads.branches_file)
+        count, _ = import_branches_file(
+            engine, config.leads.branches_file, replace=config.leads.branches_replace
+        )
         note(f"{count} branches")
     if config.leads.registry_file:
         note(f"{import_registry(config, engine)} registrations")

@@ -49,6 +49,8 @@ _COLUMN_SOURCES: dict[str, Any] = {
     "kabkota": Lead.kabkota_name,
     "province": Lead.province_name,
     "branch": Lead.branch_code,
+    "route_basis": Lead.route_basis,
+    "route_distance_km": Lead.route_distance_km,
     "contractor_name": Lead.contractor_name,
     "contractor_npwp": Lead.contractor_npwp,
     "value": Lead.value,

@@ -11,6 +11,8 @@ import threading
 from collections.abc import Iterable, Mapping
 from typing import Any
 
+from fake_spse.access import STRICT, Access
+from fake_spse.faults import Profile
 from fake_spse.server import FakeSpseServer, serve_in_thread
 from fake_spse.truth import truth_records
 from fake_spse.world import build_world
@@ -19,21 +21,24 @@ from fake_spse.world import build_world
 class FakeSpse:
     """A running fake SPSE host serving several slugs; a context manager.
 
-    `packages` is the day-0 count of every slug, or a mapping slug → count.
+    `packages` is the day-0 count of every slug, a mapping slug → count, or "real" (each slug's
+    tender list as long as a real 2026 portal's, `fake_spse.calibration`). `access` is the
+    host's detail-page rules, strict by default (a test may relax them, `fake_spse.access`).
     """
 
     def __init__(
         self,
         slugs: Iterable[str],
-        packages: int | Mapping[str, int] = 100,
+        packages: int | Mapping[str, int] | str = 100,
         seed: int = 0,
         year: int = 2026,
         day: int = 0,
-        faults: str = "none",
+        faults: str | Profile = "none",
         port: int = 0,
+        access: Access = STRICT,
     ):
         self.world = build_world(list(slugs), packages, seed, year, day)
-        self.server = FakeSpseServer(self.world, faults=faults, port=port)
+        self.server = FakeSpseServer(self.world, faults=faults, port=port, access=access)
         self._thread: threading.Thread | None = None
 
     def start(self) -> FakeSpse:

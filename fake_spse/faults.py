@@ -3,6 +3,12 @@
 A profile gives per-request probabilities; `Faults.decide` draws one decision per request from
 one seeded stream, so a retried request eventually succeeds. A 429 opens a burst window during
 which every request is refused with a Retry-After of the remaining seconds.
+
+Two faults are deterministic, independent of request order and of the clock, so tests about
+them are not races: a *broken tab* (one tab of a package answers HTTP 500 with a ~32 KB error
+page for its first `tab_error_hits` requests while its other pages answer, as observed on the
+national host in 2026) is chosen by a hash of its URL; *token uses* make every session answer
+that many list calls and then expire (the next list call gets the login page).
 """
 
 from __future__ import annotations
@@ -10,6 +16,8 @@ from __future__ import annotations
 import math
 import random
 import threading
+import zlib
+from collections import Counter
 from dataclasses import dataclass
 
 
@@ -27,6 +35,9 @@ class Profile:
     error_page: float = 0.0  # HTTP 200 "Maaf, terjadi error pada aplikasi SPSE."
     slow: float = 0.0
     slow_seconds: tuple[float, float] = (0.0, 0.0)
+    tab_error: float = 0.0  # share of (package, tab) pages that answer 500 for a while
+    tab_error_hits: int = 0  # requests a broken tab answers 500 before it recovers
+    token_uses: int = 0  # list calls a session answers before it expires (0: no limit)
 
 
 PROFILES = {
@@ -39,6 +50,8 @@ PROFILES = {
         burst_seconds=(1.0, 1.0),
         slow=0.03,
         slow_seconds=(0.2, 0.6),
+        tab_error=0.03,
+        tab_error_hits=8,
     ),
     "hostile": Profile(
         "hostile",
@@ -75,6 +88,19 @@ class Faults:
         self._rng = random.Random(f"faults:{seed}")
         self._lock = threading.Lock()
         self._burst_until = 0.0
+        self._seed = seed
+        self._tab_hits: Counter[str] = Counter()
+
+    def tab_broken(self, path: str) -> bool:
+        """True while this detail tab is one of the profile's broken tabs and has not recovered."""
+        p = self.profile
+        if p.tab_error <= 0 or p.tab_error_hits <= 0:
+            return False
+        if zlib.crc32(f"{self._seed}:{path}".encode()) / 2**32 >= p.tab_error:
+            return False
+        with self._lock:
+            self._tab_hits[path] += 1
+            return self._tab_hits[path] <= p.tab_error_hits
 
     def decide(self, now: float, is_dt: bool) -> Decision:
         """One decision for a request arriving at monotonic time `now`."""

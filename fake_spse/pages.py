@@ -8,157 +8,28 @@ rows, ul.nav-tabs, nested winner tables) with our own templates.
 from __future__ import annotations
 
 import hashlib
-import html
 import random
 import threading
-from decimal import Decimal
 from typing import Any
 
 from jinja2 import Environment, PackageLoader, select_autoescape
 
 from domain.dates import format_id_date, format_id_datetime
-from domain.money import format_rupiah, format_short_rupiah
+from domain.money import format_rupiah
 from fake_spse.http import Response
-from fake_spse.world import Package, State, World
+from fake_spse.model import Package
+from fake_spse.routes import available_tabs, tab_label, tab_path
+from fake_spse.rows import HEADERS, LISTINGS, dt_row
+from fake_spse.world import World
 
-NOT_YET = "Nilai Kontrak belum dibuat"
 NOT_FOUND_TEXT = "Halaman yang dituju tidak ditemukan"
-
-# list → (listing page path, DataTables endpoint, heading, browser default order column)
-LISTINGS = {
-    "tender": ("lelang", "lelang", "Daftar Tender", 5),
-    "non_tender": ("nontender", "pl", "Daftar Non Tender", 5),
-    "darurat": ("darurat", "darurat-list", "Daftar Pengadaan Darurat", 0),
+RECORD_TITLES = {
+    "darurat": "Informasi Pengadaan Darurat",
+    "pencatatan": "Informasi Paket",
+    "swakelola": "Informasi Swakelola",
 }
-ENDPOINT_LIST = {endpoint: kind for kind, (_, endpoint, _, _) in LISTINGS.items()}
-PAGE_LIST = {page: kind for kind, (page, _, _, _) in LISTINGS.items()}
-HEADERS = {
-    "tender": ("Kode", "Nama Paket", "K/L/PD", "Tahap", "HPS"),
-    "non_tender": ("Kode", "Nama Paket", "K/L/PD", "Tahap", "HPS"),
-    "darurat": ("Kode", "Nama Paket", "K/L/PD", "Pagu", "Tahun"),
-}
-# Detail routes: (first path part, last path part) → (list, tab); darurat uses ?id=.
-DETAIL_ROUTES = {
-    ("lelang", "pengumumanlelang"): ("tender", "pengumuman"),
-    ("lelang", "peserta"): ("tender", "peserta"),
-    ("lelang", "jadwal"): ("tender", "jadwal"),
-    ("evaluasi", "pemenang"): ("tender", "pemenang"),
-    ("evaluasi", "pemenangberkontrak"): ("tender", "kontrak"),
-    ("nontender", "pengumumanpl"): ("non_tender", "pengumuman"),
-    ("nontender", "peserta"): ("non_tender", "peserta"),
-    ("nontender", "jadwal"): ("non_tender", "jadwal"),
-    ("evaluasinontender", "pemenang"): ("non_tender", "pemenang"),
-    ("evaluasinontender", "pemenangberkontrak"): ("non_tender", "kontrak"),
-}
-DARURAT_ROUTES = {"pengumumandarurat": "pengumuman", "pengumumandaruratpemenang": "kontrak"}
-
-
-def tab_path(slug: str, p: Package, tab: str) -> str:
-    """Root-relative URL of one tab (or the jadwal) of a package."""
-    if p.list == "darurat":
-        page = "pengumumandarurat" if tab == "pengumuman" else "pengumumandaruratpemenang"
-        return f"/{slug}/darurat/{page}?id={p.code}"
-    tender = p.list == "tender"
-    first = "lelang" if tender else "nontender"
-    evaluation = "evaluasi" if tender else "evaluasinontender"
-    return {
-        "pengumuman": f"/{slug}/{first}/{p.code}/{'pengumumanlelang' if tender else 'pengumumanpl'}",
-        "peserta": f"/{slug}/{first}/{p.code}/peserta",
-        "jadwal": f"/{slug}/{first}/{p.code}/jadwal",
-        "pemenang": f"/{slug}/{evaluation}/{p.code}/pemenang",
-        "kontrak": f"/{slug}/{evaluation}/{p.code}/pemenangberkontrak",
-    }[tab]
-
-
-def available_tabs(p: Package, state: State) -> list[str]:
-    """The tabs a package has at its current stage, in tab-bar order (jadwal is not a tab)."""
-    if p.list == "darurat":
-        return ["pengumuman", "kontrak"]
-    tabs = ["pengumuman", "peserta"]
-    if state.winner_named:
-        tabs.append("pemenang")
-    if state.contract:
-        tabs.append("kontrak")
-    return tabs
-
-
-TAB_LABELS = {
-    "pengumuman": "Pengumuman",
-    "peserta": "Peserta",
-    "pemenang": "Pemenang",
-    "kontrak": "Pemenang Berkontrak",
-}
-
-
-def escape_cell(text: str) -> str:
-    """HTML-escape a DataTables cell the way SPSE does (`&` → `&amp;`, quotes as `&quot;`)."""
-    return html.escape(text, quote=False).replace('"', "&quot;")
-
-
-def badge_html(flags: tuple[str, ...], quote: str) -> str:
-    """Status badges appended to a list name; /dt/lelang quotes with ', /dt/pl with "."""
-    return "".join(f" <span class={quote}badge badge-warning{quote}>{escape_cell(f)}</span>" for f in flags)
-
-
-def contract_cell(p: Package, state: State) -> str:
-    """List column "Nilai Kontrak": the summed contract value once a contract exists."""
-    if not state.contract:
-        return NOT_YET
-    return format_rupiah(sum((w.contract for w in p.winners), Decimal("0.00")))
-
-
-def contract_total(p: Package, state: State) -> Decimal | None:
-    """The amount the list's Nilai Kontrak column shows, or None while "belum dibuat"."""
-    return sum((w.contract for w in p.winners), Decimal("0.00")) if state.contract else None
-
-
-def dt_row(p: Package, state: State) -> list[str | None]:
-    """One DataTables row in the exact column layout of the list (16 / 12 / 8 columns)."""
-    years = ",".join(str(y) for y in p.fiscal_years)
-    if p.list == "tender":
-        return [
-            p.code,
-            escape_cell(p.name) + badge_html(state.flags, "'"),
-            p.agency,
-            state.stage,
-            format_short_rupiah(p.estimate),
-            p.qualification_method,
-            p.selection,
-            p.evaluation,
-            f"{p.category} - TA {years}",
-            "5",
-            contract_cell(p, state),
-            "1" if p.flag11 else None,
-            None,
-            "1" if p.consolidated else "0",
-            "0",
-            None,
-        ]
-    if p.list == "non_tender":
-        return [
-            p.code,
-            escape_cell(p.name) + badge_html(state.flags, '"'),
-            p.agency,
-            state.stage,
-            format_short_rupiah(p.estimate),
-            p.selection,
-            f"{p.category} - TA {years}",
-            "5",
-            contract_cell(p, state),
-            "1" if p.flag11 else None,
-            "1" if p.consolidated else "0",
-            "0",
-        ]
-    return [
-        p.code,
-        escape_cell(p.name),
-        p.agency,
-        format_short_rupiah(p.budget),
-        str(p.fiscal_years[0]),
-        "5",
-        p.category,
-        state.stage,
-    ]
+#: Largest `length` a list call honours (the national host answered 100000 in 2026, §10.1).
+MAX_LENGTH = 100_000
 
 
 class Site:
@@ -185,6 +56,25 @@ class Site:
             "message.html", slug, title="Informasi", headline=headline, message=text, level="danger"
         )
         return Response(status, body, kind=kind)
+
+    def server_error_page(self, slug: str) -> str:
+        """The ~32 KB HTTP-500 page of a broken tab (SPSE's error text plus a long trace)."""
+        trace = "".join(
+            f'<div class="trace">at play.mvc.ActionInvoker.invoke(ActionInvoker.java:{n})</div>\n'
+            for n in range(370)
+        )
+        text = "Maaf, terjadi error pada aplikasi SPSE. Kode Error: 5f3a2c10"
+        return (
+            self.render(
+                "message.html",
+                slug,
+                title="Terjadi Kesalahan",
+                headline="Terjadi Kesalahan",
+                message=text,
+                level="danger",
+            )
+            + trace
+        )
 
     def not_found(self, slug: str) -> Response:
         """SPSE's HTTP-200 answer for an unknown kode."""
@@ -238,7 +128,8 @@ class Site:
             ordered = sorted(selected, key=lambda r: (r[0].announced.date(), ties[id(r)]), reverse=descending)
         start = max(0, _int(form.get("start"), 0))
         length = _int(form.get("length"), -1)
-        page = ordered[start:] if length <= 0 else ordered[start : start + length]
+        length = MAX_LENGTH if length <= 0 else min(length, MAX_LENGTH)
+        page = ordered[start : start + length]
         return {
             "draw": str(_int(form.get("draw"), 0)),
             "recordsTotal": 2147483647,
@@ -258,7 +149,7 @@ class Site:
                 slug, 404, "Halaman tidak tersedia", "Halaman tidak tersedia untuk paket ini.", "absent_tab"
             )
         tabs = [
-            {"label": TAB_LABELS[t], "href": tab_path(slug, p, t), "active": t == tab}
+            {"label": tab_label(p, t), "href": tab_path(slug, p, t), "active": t == tab}
             for t in available_tabs(p, state)
         ]
         tender = p.list == "tender"
@@ -271,27 +162,8 @@ class Site:
             "budget": format_rupiah(p.budget),
             "estimate": format_rupiah(p.estimate) if p.estimate is not None else "",
         }
-        if p.list == "darurat":
-            common["title"] = "Informasi Pengadaan Darurat"
-            if tab == "pengumuman":
-                body = self.render(
-                    "darurat_pengumuman.html", slug, created=format_id_date(p.created), **common
-                )
-            else:
-                rows = [
-                    (label, format_rupiah(v), format_id_date(d))
-                    for label, v, d in p.visible_realisations(now)
-                ]
-                body = self.render(
-                    "darurat_pemenang.html",
-                    slug,
-                    rows=rows,
-                    finished=state.finished,
-                    realised=format_rupiah(p.realised(now)),
-                    finished_date=format_id_date(p.finished_at.date()) if p.finished_at else "",
-                    **common,
-                )
-            return Response(200, body, kind=f"darurat_{tab}")
+        if p.is_record:
+            return self._record(slug, p, tab, common)
         if tab == "pengumuman":
             body = self.render(
                 "pengumuman.html",
@@ -309,6 +181,42 @@ class Site:
         else:
             body = self._winners(slug, p, tab, common)
         return Response(200, body, kind=tab)
+
+    def _record(self, slug: str, p: Package, tab: str, common: dict[str, Any]) -> Response:
+        """Darurat, pencatatan and swakelola: one announcement and one realisation page each."""
+        now = self.world.now
+        swakelola = p.list == "swakelola"
+        labels = {
+            "title": RECORD_TITLES[p.list],
+            "code_label": "Kode Swakelola" if swakelola else "Kode Paket",
+            "name_label": "Nama Swakelola" if swakelola else "Nama Paket",
+            "agency_label": "K/L/PD" if swakelola else "K/L/PD/Instansi Lainnya",
+        }
+        if tab == "pengumuman":
+            fiscal = str(p.fiscal_years[0])
+            if p.funding_source:  # pencatatan, swakelola: "APBN 2026" with the real page's padding
+                fiscal = f" {p.funding_source} {fiscal}\u00a0\u00a0\u00a0"
+            body = self.render(
+                "record_pengumuman.html",
+                slug,
+                created=format_id_date(p.created),
+                rup=p.list != "darurat",
+                fiscal=fiscal,
+                **{**common, **labels},
+            )
+        else:
+            shown = p.visible_realisations(now)
+            rows = [(label, format_rupiah(v), format_id_date(d)) for label, v, d in shown]
+            body = self.render(
+                "record_realisasi.html",
+                slug,
+                rows=rows,
+                finished=common["state"].finished,
+                realised=format_rupiah(p.realised(now)),
+                finished_date=format_id_date(p.finished_at.date()) if p.finished_at else "",
+                **{**common, **labels},
+            )
+        return Response(200, body, kind=f"{p.list}_{tab}")
 
     def _jadwal(self, slug: str, p: Package, common: dict[str, Any]) -> str:
         """The schedule page; its navbar names the package like the real one."""

@@ -20,24 +20,26 @@ from http.server import ThreadingHTTPServer
 from urllib.parse import parse_qs, urlsplit
 
 from domain.jsonio import dumps_record
-from fake_spse.faults import Decision, Faults
+from fake_spse.access import STRICT, Access, refusal
+from fake_spse.faults import Decision, Faults, Profile
 from fake_spse.http import FaultyHandler, Response, Stats
 from fake_spse.http import serve_in_thread as serve_host
 from fake_spse.lpse_index import INDEX_PATH, index_body
-from fake_spse.pages import DARURAT_ROUTES, DETAIL_ROUTES, ENDPOINT_LIST, PAGE_LIST, Site
+from fake_spse.pages import Site
+from fake_spse.routes import match_detail
+from fake_spse.rows import ENDPOINT_LIST, PAGE_LIST
 from fake_spse.truth import truth_records
 from fake_spse.world import World
-
-LOG_LIMIT = 200_000
 
 
 @dataclass
 class Session:
-    """A listing-page session: its id, token and slug."""
+    """A listing-page session: its id, token and slug, and how many list calls it answered."""
 
     id: str
     token: str
     slug: str
+    uses: int = 0
 
 
 class FakeSpseServer(ThreadingHTTPServer):
@@ -47,8 +49,16 @@ class FakeSpseServer(ThreadingHTTPServer):
     allow_reuse_address = True
     request_queue_size = 128
 
-    def __init__(self, world: World, faults: str = "none", port: int = 0, host: str = "127.0.0.1"):
+    def __init__(
+        self,
+        world: World,
+        faults: str | Profile = "none",
+        port: int = 0,
+        host: str = "127.0.0.1",
+        access: Access = STRICT,
+    ):
         self.world = world
+        self.access = access
         self.site = Site(world)
         self.faults = Faults(faults, world.seed)
         self.stats = Stats()
@@ -83,10 +93,20 @@ class FakeSpseServer(ThreadingHTTPServer):
             self.sessions.pop(token, None)
 
     def valid(self, slug: str, token: str, cookie_token: str | None) -> bool:
-        """The form token is a live session of this slug and matches the cookie's ___AT."""
+        """The form token is a live session of this slug and matches the cookie's ___AT.
+
+        One session serves every list of its slug; under a `token_uses` profile it expires
+        after that many list calls."""
+        limit = self.faults.profile.token_uses
         with self.sessions_lock:
             session = self.sessions.get(token)
-        return session is not None and session.slug == slug and cookie_token == token
+            if session is None or session.slug != slug or cookie_token != token:
+                return False
+            if limit and session.uses >= limit:
+                self.sessions.pop(token, None)
+                return False
+            session.uses += 1
+            return True
 
     def shuffle_rng(self) -> random.Random:
         """A fresh per-request stream for the unstable default order."""
@@ -144,6 +164,8 @@ class Handler(FaultyHandler):
             )
             return
         response, headers = self._route(method, segments, body, decision)
+        if response.kind == "tab_error":
+            fault = "tab_error"
         self._send(response, method, fault, headers, decision if decision.kind == "truncate" else None)
 
     def _route(
@@ -161,16 +183,30 @@ class Handler(FaultyHandler):
             return self._listing(slug, PAGE_LIST[rest[0]])
         if len(rest) == 2 and rest[0] == "dt" and rest[1] in ENDPOINT_LIST and method == "POST":
             return self._datatable(slug, ENDPOINT_LIST[rest[1]], body, decision), {}
-        route = None
-        if len(rest) == 3 and (rest[0], rest[2]) in DETAIL_ROUTES:
-            route = (*DETAIL_ROUTES[(rest[0], rest[2])], rest[1])
-        elif len(rest) == 2 and rest[0] == "darurat" and rest[1] in DARURAT_ROUTES:
-            route = ("darurat", DARURAT_ROUTES[rest[1]], self.query.get("id", ""))
+        route = match_detail(rest, self.query)
         if route is None:
             return Response(404, site.not_found(slug).body, kind="unknown_path"), {}
-        if not self.headers.get("Referer"):
-            return site.message(slug, 403, "Akses Ditolak!", "Akses Ditolak!", "forbidden"), {}
-        return site.detail(slug, *route), {}
+        return self._detail(slug, *route), {}
+
+    def _detail(self, slug: str, kind: str, tab: str, code: str) -> Response:
+        """A detail page under the host's rules: 403 refusals first, then a broken tab's 500."""
+        site = self.server.site
+        package = self.server.world.find(slug, kind, code)
+        why = refusal(
+            self.server.access,
+            slug,
+            package,
+            kind,
+            tab,
+            self.headers.get("User-Agent", ""),
+            self.headers.get("Referer", ""),
+        )
+        if why is not None:
+            body = site.render("forbidden.html", slug)
+            return Response(403, body, kind=f"forbidden_{why}")
+        if package is not None and tab != "pengumuman" and self.server.faults.tab_broken(self.path):
+            return Response(500, site.server_error_page(slug), kind="tab_error")
+        return site.detail(slug, kind, tab, code)
 
     def _listing(self, slug: str, kind: str) -> tuple[Response, dict[str, str]]:
         """Listing page: open/reuse the session, set the cookie, put the token in the JS."""

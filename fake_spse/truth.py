@@ -13,8 +13,9 @@ from typing import Any
 
 from domain.npwp import normalise_npwp
 from domain.text import clean_text
-from fake_spse.pages import contract_total
-from fake_spse.world import Package, State, Winner, World
+from fake_spse.model import Package, State, Winner
+from fake_spse.rows import contract_total
+from fake_spse.world import World
 
 
 def _winner(w: Winner, contract: bool) -> dict[str, Any]:
@@ -59,7 +60,9 @@ def package_record(p: Package, state: State, site: str, now: datetime) -> dict[s
         record["funding_source"] = p.funding_source
     if p.estimate is not None:
         record["estimate_value"] = p.estimate
-    if p.list == "darurat":
+    if p.list == "swakelola":  # its pages name no jenis pengadaan and no metode
+        del record["category"], record["method"]
+    if p.is_record:
         record["realised_value"] = p.realised(now)
         return record
     contract = contract_total(p, state)
@@ -78,7 +81,7 @@ def package_record(p: Package, state: State, site: str, now: datetime) -> dict[s
 
 
 def truth_records(world: World, base_url_for_slug: Callable[[str], str]) -> Iterator[dict[str, Any]]:
-    """Every package served by every slug today, lists in order tender, non_tender, darurat."""
+    """Every package served by every slug today, in index order."""
     now = world.now
     for slug in world.slugs:
         site = base_url_for_slug(slug)

@@ -200,3 +200,11 @@ EVALUATION_METHODS = ("Harga Terendah Sistem Gugur", "Sistem Nilai", "Harga Tere
 CONSULTING_EVALUATION = ("Kualitas dan Biaya", "Kualitas", "Pagu Anggaran", "Biaya Terendah")
 NON_TENDER_METHODS = ("Pengadaan Langsung", "Pengadaan Langsung", "Pengadaan Langsung", "Penunjukan Langsung")
 CONTRACT_TYPES = ("Lumsum", "Harga Satuan", "Gabungan Lumsum dan Harga Satuan")
+SWAKELOLA_ITEMS = (
+    "Rehabilitasi Jalan Lingkungan oleh Kelompok Masyarakat",
+    "Pemeliharaan Saluran Irigasi Tersier (P3A)",
+    "Seleksi Pengisian Jabatan",
+    "Pelaksanaan Pendidikan dan Pelatihan Teknis",
+    "Penyusunan Laporan Keuangan",
+    "Pembinaan Jabatan Fungsional",
+)

@@ -16,7 +16,11 @@ def register(subparsers: Any) -> None:
     p = subparsers.add_parser("fake-spse", help="serve a fake SPSE host (for tests and benchmarks)")
     p.add_argument("--port", type=int, default=0, help="port on 127.0.0.1 (0: any free port)")
     p.add_argument("--slug", action="append", required=True, help="an LPSE slug to serve (repeatable)")
-    p.add_argument("--packages", type=int, default=200, help="packages per slug on day 0")
+    p.add_argument(
+        "--packages",
+        default="200",
+        help="packages per slug on day 0, or 'real': tender lists as long as real 2026 portals' (cycled)",
+    )
     p.add_argument("--seed", type=int, default=0)
     p.add_argument("--year", type=int, default=2026)
     p.add_argument("--day", type=int, default=0, help="days after day 0 (stages advance, packages appear)")
@@ -30,12 +34,17 @@ def run(args: argparse.Namespace) -> int:
     from domain.jsonio import dumps_record
     from fake_spse import FakeSpse
 
-    if args.packages < 0 or args.day < 0:
-        raise UserError("--packages and --day must be ≥ 0")
+    packages: int | str = args.packages
+    if args.packages != "real":
+        if not args.packages.isdigit():
+            raise UserError(f"--packages takes a count or 'real', got {args.packages!r}")
+        packages = int(args.packages)
+    if args.day < 0:
+        raise UserError("--day must be ≥ 0")
     try:
         fake = FakeSpse(
             slugs=args.slug,
-            packages=args.packages,
+            packages=packages,
             seed=args.seed,
             year=args.year,
             day=args.day,

@@ -11,19 +11,53 @@ import urllib.request
 from typing import Any
 
 TOKEN = re.compile(r"d\.authenticityToken\s*=\s*'([0-9a-f]+)'")
+#: A bot in the standard crawler form, which the national host serves (protocol §10.1).
+BOT_AGENT = "Mozilla/5.0 (compatible; fake-spse-tests/1.0; +https://example.invalid/contact)"
+#: (detail path pattern, listing page, announcement path) per list: the Referers a browser sends.
+_PAGES = (
+    (re.compile(r"^/(?:lelang|evaluasi)/(\d+)/"), "/lelang", "/lelang/{}/pengumumanlelang"),
+    (re.compile(r"^/(?:nontender|evaluasinontender)/(\d+)/"), "/nontender", "/nontender/{}/pengumumanpl"),
+    (re.compile(r"^/darurat/\w+\?id=(\d+)"), "/darurat", "/darurat/pengumumandarurat?id={}"),
+    (re.compile(r"^/pencatatan/\w+\?id=(\d+)"), "/pencatatan", "/pencatatan/pengumumannonspk?id={}"),
+    (
+        re.compile(r"^/swakelola/(?:pengumumanswakelolapelaksana/)?(\d+)"),
+        "/swakelola",
+        "/swakelola/{}/pengumuman",
+    ),
+)
+
+
+def browser_referer(path: str) -> str | None:
+    """Where a browser comes from: the listing page for an announcement, else the announcement."""
+    for pattern, listing, announcement in _PAGES:
+        match = pattern.match(path)
+        if match:
+            own = announcement.format(match.group(1))
+            return listing if path == own else own
+    return None
 
 
 class Client:
     """One browser-like session against one slug."""
 
-    def __init__(self, base: str):
+    def __init__(self, base: str, user_agent: str = BOT_AGENT):
         self.base = base
         self.jar = http.cookiejar.CookieJar()
         self.opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(self.jar))
+        self.opener.addheaders = [("User-Agent", user_agent)]
 
-    def get(self, path: str, referer: bool = True) -> tuple[int, str]:
-        """GET a path under the slug; (status, text), errors included."""
-        headers = {"Referer": f"{self.base}/lelang"} if referer else {}
+    def get(self, path: str, referer: bool | str = True) -> tuple[int, str]:
+        """GET a path under the slug; (status, text), errors included.
+
+        `referer`: True sends what a browser would (`browser_referer`), a string sends that
+        path under the slug, False sends none."""
+        headers = {}
+        if referer is True:
+            came_from = browser_referer(path)
+            if came_from:
+                headers["Referer"] = self.base + came_from
+        elif referer:
+            headers["Referer"] = self.base + referer
         return self._open(urllib.request.Request(self.base + path, headers=headers))
 
     def listing(self, page: str = "lelang", year: int = 2026) -> str:

@@ -11,14 +11,15 @@ import pytest
 
 from fake_spse import FakeSpse
 from fake_spse.faults import Faults
+from tests.fake_spse.spse_client import BOT_AGENT
 
 SLUG = "jakarta"
 
 
-def _fetch_with_retries(url: str) -> str:
+def _fetch_with_retries(url: str, referer: str) -> str:
     """GET with a Referer; retry on any fault, honouring Retry-After; reject SPSE error pages."""
     for _ in range(30):
-        request = urllib.request.Request(url, headers={"Referer": url})
+        request = urllib.request.Request(url, headers={"Referer": referer, "User-Agent": BOT_AGENT})
         try:
             with urllib.request.urlopen(request, timeout=10) as response:
                 text = response.read().decode()
@@ -61,7 +62,8 @@ def test_hostile_server_records_faults_and_retries_succeed():
     with FakeSpse(slugs=[SLUG], packages=40, seed=2, year=2026, faults="hostile") as fake:
         records = [r for r in fake.truth() if r["list"] == "tender"][:40]
         for record in records:
-            text = _fetch_with_retries(f"{fake.base_url(SLUG)}/lelang/{record['code']}/pengumumanlelang")
+            base = fake.base_url(SLUG)
+            text = _fetch_with_retries(f"{base}/lelang/{record['code']}/pengumumanlelang", f"{base}/lelang")
             assert f"<strong>{record['code']}</strong>" in text
         stats = fake.stats()
     assert sum(stats["faults"].values()) > 0

@@ -13,13 +13,17 @@ from pyproc.lpse import By  # noqa: E402
 
 from domain.npwp import normalise_npwp  # noqa: E402
 from fake_spse import FakeSpse  # noqa: E402
+from fake_spse.access import Access  # noqa: E402
 
 SLUG = "pontianak"
 
 
 @pytest.fixture(scope="module")
 def fake():
-    with FakeSpse(slugs=[SLUG], packages=80, seed=5, year=2026) as server:
+    # pyproc sends `Referer: <base>` to every detail page (pyproc/lpse.py), which the real host's
+    # 2026 Referer rule refuses (protocol §10.1): relaxed here, where pyproc's parsers are the point.
+    # Its browser User-Agent passes the Mozilla rule, which stays on.
+    with FakeSpse(slugs=[SLUG], packages=80, seed=5, year=2026, access=Access(referer_rules=False)) as server:
         yield server
 
 

@@ -97,6 +97,24 @@ LIST_KINDS: dict[str, ListKind] = {
             schedule_path=None,
             tabs=((REALISATION, r"/darurat/pengumumandaruratpemenang$"),),
         ),
+        ListKind(
+            name="pencatatan",
+            listing_path="/pencatatan?kategoriId=&tahun={year}&instansiId=&rekanan=",
+            endpoint_path="/dt/nonspk?rekanan=&tahun={year}&instansiId=",
+            columns=9,
+            announcement_path="/pencatatan/pengumumannonspk?id={code}",
+            schedule_path=None,
+            tabs=((REALISATION, r"/pencatatan/pengumumannonspkpemenang$"),),
+        ),
+        ListKind(
+            name="swakelola",
+            listing_path="/swakelola?tahun={year}",
+            endpoint_path="/dt/swakelola?tahun={year}",
+            columns=8,
+            announcement_path="/swakelola/{code}/pengumuman",
+            schedule_path=None,
+            tabs=((REALISATION, r"/swakelola/pengumumanswakelolapelaksana/[^/?#]+$"),),
+        ),
     )
 }
 

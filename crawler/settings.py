@@ -11,17 +11,21 @@ from __future__ import annotations
 
 import os
 
+from crawler.useragent import bot_user_agent
+
 BOT_NAME = "lpse_leads"
 
 SPIDER_MODULES = ["crawler.spiders"]
 NEWSPIDER_MODULE = "crawler.spiders"
 
-# Name the project and a contact so an LPSE operator can tell who we are and reach us
-# (default "Scrapy/2.19 (+https://scrapy.org)").
-# The contact comes from the environment (LPSE_LEADS_CONTACT: an e-mail or URL of the operator).
-USER_AGENT = "lpse-leads/0.1 (construction tender monitor for BPJS Ketenagakerjaan; contact: {})".format(
-    os.getenv("LPSE_LEADS_CONTACT", "not configured")
-)
+# The standard crawler form `Mozilla/5.0 (compatible; lpse-leads/<version>; +<contact URL>)`
+# (default "Scrapy/2.19 (+https://scrapy.org)"): the national host refuses detail pages to any
+# User-Agent without the `Mozilla/5.0` prefix (docs/spse-protocol.md §10.1), and this form still
+# names the bot and how to reach its operator (crawler/useragent.py). The contact URL comes from
+# the configuration (`crawl.contact_url` / LPSE_LEADS_CONTACT_URL); `lpse-leads crawl` rebuilds
+# the User-Agent from `-s LPSE_CONTACT_URL=…` unless `-s USER_AGENT=…` is given.
+LPSE_CONTACT_URL = os.getenv("LPSE_LEADS_CONTACT_URL", "")
+USER_AGENT = bot_user_agent(LPSE_CONTACT_URL)
 
 # robots.txt: obeyed (default False; the startproject template says True). What the LPSE
 # robots.txt files allow is not known yet (docs/spse-protocol.md §10), so we follow them;
@@ -81,15 +85,25 @@ DOWNLOADER_MIDDLEWARES = {
 }
 
 # --- lpse-leads settings (read by the components named) ---------------------------------
-# SpseSpider: rows per DataTables page. Paging stops at the first short page, so this must not
-# exceed a server-side cap: 300 is the largest cap ever reported (docs/spse-protocol.md §5;
-# 10000 was accepted in 2026). 300 rather than pyproc's 100 halves the daily list calls of the
-# national host (bench/national_day.py: ~11,800 → ~5,900 a day over 600 slugs).
-LPSE_DT_PAGE_LENGTH = 300
-# SpseSpider: which lists to read per site.
-LPSE_LISTS = ["tender", "non_tender", "darurat"]
-# SpseSpider: re-GETs of the listing page when a list call answers HTML instead of JSON.
+# SpseSpider: rows asked for per DataTables call. The national host answered length=100000 with
+# a whole year's list in one response in 2026 (docs/spse-protocol.md §10.1), so one call per
+# list; a host that caps the page size silently is detected (crawler/paging.py: a large short
+# page is checked with one more call) and paged at its cap, so no row is lost.
+LPSE_DT_PAGE_LENGTH = 100_000
+# SpseSpider: which lists to read per site, one after another with one session and token.
+# Pencatatan (/dt/nonspk) carries construction bought outside a tender; swakelola (/dt/swakelola)
+# is read and counted, but its rows name no jenis pengadaan and no contractor, so none becomes
+# a package (crawler/README.md, "Which lists, and why").
+LPSE_LISTS = ["tender", "non_tender", "darurat", "pencatatan", "swakelola"]
+# SpseSpider: re-GETs of the listing page in a row when a list call answers HTML instead of JSON.
 LPSE_TOKEN_REFRESH_TIMES = 2
+# SpseSpider: a list whose token keeps expiring, or a list call / detail page that still fails
+# after RETRY_TIMES, is put off and sent again when the crawl is otherwise idle, at most this many
+# rounds in a row without progress; nothing is given up while the host still answers.
+LPSE_RETRY_ROUNDS = 3
+# SpseSpider: seconds to wait before such a later try (a failing tab on the national host
+# recovered within minutes in 2026; the wait also spaces the rounds).
+LPSE_RETRY_LATER_DELAY = 30.0
 # SpseSpider: dotted path of `loader(settings, sites) -> Mapping[(site, code), fingerprint]`
 # giving the list-row fingerprints stored by the last crawl (incremental crawl); None
 # fetches every package's details. Implemented by the pipeline/store side.

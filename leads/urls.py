@@ -11,6 +11,8 @@ ANNOUNCEMENT_PATHS: dict[str, str] = {
     "darurat": "/darurat/pengumumandarurat?id={code}",
     # e-Katalog purchases have no public page of their own: the realisation table lists them.
     "ekatalog": "/realisasi",
+    "pencatatan": "/pencatatan/pengumumannonspk?id={code}",
+    "swakelola": "/swakelola/{code}/pengumuman",
 }
 
 

@@ -50,6 +50,8 @@ class CrawlConfig:
     settings: Mapping[str, Any] = field(default_factory=dict)
     #: Channels `run` crawls, in this order: spse, sirup, ekatalog, inaproc-api.
     sources: tuple[str, ...] = ("spse",)
+    #: Where an LPSE operator reaches us: named in the crawler's User-Agent (crawler/useragent.py).
+    contact_url: str = ""
 
 
 @dataclass(frozen=True)
@@ -243,6 +245,18 @@ def _smtp_url(value: Any, key: str) -> str:
     return text
 
 
+def _contact_url(value: Any, key: str) -> str:
+    text = _as_str(value, key)
+    parts = urlsplit(text)
+    if text and (parts.scheme not in {"http", "https", "mailto"} or not (parts.netloc or parts.path)):
+        raise UserError(f"{key}: {text!r} is not an http(s):// or mailto: URL")
+    if any(c in text for c in " ;()"):
+        raise UserError(
+            f"{key}: {text!r} must not contain spaces, ';' or parentheses (it goes in the User-Agent)"
+        )
+    return text
+
+
 def _address(value: Any, key: str) -> str:
     text = _as_str(value, key)
     if text and not re.fullmatch(r"[^@\s<>]+@[^@\s<>]+\.[^@\s<>]+", text.split("<")[-1].rstrip(">")):
@@ -354,6 +368,7 @@ KEYS: tuple[Key, ...] = (
     Key("inaproc", "data_site", "LPSE_LEADS_INAPROC_SITE", _site_url),
     Key("inaproc", "instansi", "LPSE_LEADS_INAPROC_INSTANSI", _instansi),
     Key("inaproc", "api_token", "LPSE_LEADS_INAPROC_API_TOKEN", _as_str),
+    Key("crawl", "contact_url", "LPSE_LEADS_CONTACT_URL", _contact_url),
     Key("leads", "registry_file", "LPSE_LEADS_REGISTRY_FILE", _readable_file, is_path=True),
     Key("leads", "branches_file", "LPSE_LEADS_BRANCHES_FILE", _readable_file, is_path=True),
     Key("leads", "branches_replace", "LPSE_LEADS_BRANCHES_REPLACE", _as_bool),

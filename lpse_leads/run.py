@@ -27,7 +27,7 @@ from sqlalchemy import Engine
 from crawler.inaproc_access import HOW_TO_GET_A_TOKEN, TOKEN_ENV
 from domain.dates import JAKARTA
 from lpse_leads import steps
-from lpse_leads.config import AppConfig
+from lpse_leads.config import AppConfig, CrawlConfig
 from lpse_leads.crawl_process import CrawlRequest, run_crawl
 from lpse_leads.dbopt import open_database_url
 from lpse_leads.errors import UserError
@@ -246,6 +246,14 @@ def crawl_plan(config: AppConfig, years: tuple[int, ...]) -> list[tuple[int, str
     return [(year, source, sites[source]) for year in years for source in config.crawl.sources]
 
 
+def _crawl_settings(crawl: CrawlConfig) -> dict[str, Any]:
+    """The `-s` overrides of the crawl: the configured ones plus the contact URL for the User-Agent."""
+    settings = dict(crawl.settings)
+    if crawl.contact_url:
+        settings.setdefault("LPSE_CONTACT_URL", crawl.contact_url)
+    return settings
+
+
 def _steps(
     config: AppConfig,
     engine: Engine,
@@ -273,7 +281,9 @@ def _steps(
                 env[TOKEN_ENV] = config.inaproc.api_token
             instansi = config.inaproc.instansi if source == "ekatalog" else ()
             result = run_crawl(
-                CrawlRequest(sites, year, config.db_url, crawl.full, crawl.settings, source, instansi),
+                CrawlRequest(
+                    sites, year, config.db_url, crawl.full, _crawl_settings(crawl), source, instansi
+                ),
                 config.data.home / "logs",
                 timeout_seconds=config.crawl.timeout_minutes * 60,
                 stop=stop,

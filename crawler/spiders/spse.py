@@ -1,11 +1,13 @@
 """`SpseSpider`: construction packages from SPSE 4.x sites (national spse.inaproc.id or legacy).
 
-Recipe per site and list (tender, non tender, darurat):
-1. GET the listing page (it sets the session cookie and carries the DataTables token);
-2. POST the DataTables endpoint page by page, ordered by kode, until a short page;
+Recipe per site (lists: tender, non tender, darurat, pencatatan, swakelola):
+1. GET one listing page (it sets the session cookie and carries the DataTables token);
+2. POST each list's endpoint in turn with that token, the whole year per call where the host
+   allows (crawler/paging.py); a stale token re-reads the listing page, a list that still fails
+   is read again later in the run;
 3. keep construction rows; skip rows whose fingerprint the store already has (incremental);
-4. per package: the announcement, then only the tabs it shows that we use (pemenang,
-   pemenangberkontrak or the darurat realisation) and the jadwal, one request at a time;
+4. per package (crawler/package_pages.py): the announcement, then only the tabs it shows that we
+   use (pemenang, pemenangberkontrak or the realisation) and the jadwal, one request at a time;
 5. yield one `PackageItem` per package, or a `ListSeenItem` for an unchanged row.
 
 Sites are data (`-a site=URL[,URL…]`), never code. Error pages never reach a callback:
@@ -14,56 +16,53 @@ Sites are data (`-a site=URL[,URL…]`), never code. Error pages never reach a c
 
 from __future__ import annotations
 
+import time
 from collections.abc import AsyncIterator, Iterator, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
+from urllib.parse import urlsplit
 
 import scrapy
+from scrapy import signals
+from scrapy.exceptions import DontCloseSpider
 from scrapy.http import Request, Response
-from scrapy.spidermiddlewares.httperror import HttpError
 from twisted.python.failure import Failure
 
 from crawler import protocol
 from crawler.items import ListSeenItem, PackageItem, list_fingerprint
-from crawler.middlewares import PAGE, ErrorPage, HostBlocked
+from crawler.middlewares import NOT_BEFORE, PAGE
+from crawler.package_pages import PackagePages, PendingPackage, failure_reason
+from crawler.paging import After, PageLength
 from crawler.parsers import (
     ParseError,
     is_construction,
-    parse_announcement,
-    parse_contract,
     parse_list,
-    parse_schedule,
-    parse_winners,
 )
 from crawler.plan import row_requests, stage_class
 from crawler.state import load_known_fingerprints
 
-#: Announcement fields copied to the package as they are.
-ANNOUNCEMENT_FIELDS = (
-    "name",
-    "stage",
-    "agency",
-    "work_unit",
-    "category",
-    "method",
-    "fiscal_year",
-    "funding_source",
-    "budget_value",
-    "estimate_value",
-    "qualification",
-)
-#: Errback reasons that mean "this tab is not available for this package" (not a failure).
-TAB_NOT_AVAILABLE = frozenset({"access_denied", "not_found"})
-
 
 @dataclass(slots=True)
-class _Package:
-    """A package on its way through its detail pages (carried in cb_kwargs)."""
+class _ListRun:
+    """One site's lists, read one after another with one session (carried in cb_kwargs)."""
 
-    item: PackageItem
-    listing: str
-    announcement: str = ""
-    todo: list[tuple[str, str]] = field(default_factory=list)
+    site: str
+    kinds: tuple[protocol.ListKind, ...]  # the current list first, then those still to read
+    token: str = ""
+    start: int = 0
+    refreshes: int = 0  # listing re-reads in a row for a stale token
+    rounds: int = 0  # times put off to later in the run without a page read since
+    probing_after: int | None = None  # the short page this call checks for more rows behind
+
+    @property
+    def kind(self) -> protocol.ListKind:
+        return self.kinds[0]
+
+    def next_list(self) -> _ListRun:
+        """The same session on the next list, from its first row."""
+        self.kinds, self.start, self.probing_after = self.kinds[1:], 0, None
+        self.refreshes = self.rounds = 0
+        return self
 
 
 def _truthy(value: Any) -> bool:
@@ -80,18 +79,7 @@ def _session_cookie(response: Response) -> str:
     return ""
 
 
-def failure_reason(failure: Failure) -> str:
-    """A short, stable reason for a failed request: error-page verdict, `http_<status>`, or error class."""
-    exc = failure.value
-    if isinstance(exc, ErrorPage | HostBlocked):
-        return exc.reason
-    if isinstance(exc, HttpError):
-        status = exc.response.status
-        return "not_found" if status == 404 else "access_denied" if status == 403 else f"http_{status}"
-    return type(exc).__name__
-
-
-class SpseSpider(scrapy.Spider):
+class SpseSpider(PackagePages, scrapy.Spider):
     """One spider for the SPSE software; `-a site=URL[,URL…] -a year=Y [-a full=1] [-a plan=1]`.
 
     With `plan=1` it makes only the list calls and counts, per stage, the detail requests each
@@ -110,116 +98,146 @@ class SpseSpider(scrapy.Spider):
         self.full: bool = _truthy(full)
         self.known: Mapping[tuple[str, str], str] = {}
         self._seen: dict[str, set[str]] = {}
+        self._page_lengths: dict[str, PageLength] = {}
+        self._later: list[Request] = []  # failed lists and pages, sent again when the crawl is idle
+
+    @classmethod
+    def from_crawler(cls, crawler: Any, *args: Any, **kwargs: Any) -> SpseSpider:
+        spider = super().from_crawler(crawler, *args, **kwargs)
+        crawler.signals.connect(spider._on_idle, signal=signals.spider_idle)
+        return spider
 
     # --- start and lists -------------------------------------------------------------------
     async def start(self) -> AsyncIterator[Request]:
-        """Load the known fingerprints once, then open every list of every site."""
+        """Load the known fingerprints once, then read every site's lists, one session per site."""
         if not self.full:
             self.known = load_known_fingerprints(self.settings, self.sites)
+        names = self.settings.getlist("LPSE_LISTS", list(protocol.LIST_KINDS))
+        kinds = tuple(protocol.LIST_KINDS[name] for name in names)
         for site in self.sites:
-            for name in self.settings.getlist("LPSE_LISTS", list(protocol.LIST_KINDS)):
-                yield self._listing_request(site, protocol.LIST_KINDS[name], start=0, refreshes=0)
+            yield self._listing_request(_ListRun(site, kinds))
 
     def _inc(self, key: str) -> None:
         self.crawler.stats.inc_value(key)
 
     @staticmethod
-    def _jar(site: str, kind: protocol.ListKind) -> str:
-        """One cookie session per site and list: each list's token is tied to its own cookie."""
-        return f"{site}|{kind.name}"
+    def _jar(site: str) -> str:
+        """One cookie session per site: its token serves every list of the site."""
+        return site
 
-    def _listing_request(self, site: str, kind: protocol.ListKind, start: int, refreshes: int) -> Request:
+    def _paging(self, site: str) -> PageLength:
+        """The page-length learner of a site's host (all national slugs share one)."""
+        host = urlsplit(site).netloc
+        if host not in self._page_lengths:
+            self._page_lengths[host] = PageLength(self.settings.getint("LPSE_DT_PAGE_LENGTH", 100_000))
+        return self._page_lengths[host]
+
+    def _listing_request(self, run: _ListRun) -> Request:
+        """The listing page of the current list: opens (or renews) the site's session and token."""
         return Request(
-            protocol.listing_url(site, kind, self.year),
+            protocol.listing_url(run.site, run.kind, self.year),
             callback=self.parse_listing,
             errback=self.list_failed,
-            cb_kwargs={"site": site, "kind": kind, "start": start, "refreshes": refreshes},
-            meta={"cookiejar": self._jar(site, kind), PAGE: "listing"},
+            cb_kwargs={"run": run},
+            meta={"cookiejar": self._jar(run.site), PAGE: "listing"},
             dont_filter=True,
         )
 
-    def parse_listing(
-        self, response: Response, site: str, kind: protocol.ListKind, start: int, refreshes: int
-    ) -> Iterator[Request]:
+    def parse_listing(self, response: Response, run: _ListRun) -> Iterator[Request]:
         """Read the token (page JS, else the session cookie) and ask for a page of the list."""
         token = protocol.token_from_page(response.text) or protocol.token_from_cookie(
             _session_cookie(response)
         )
         if not token:
-            self._give_up_list(site, kind, "no_token")
+            yield from self._defer_list(run, "no_token")
             return
-        yield self._list_request(site, kind, token, start, refreshes)
+        run.token = token
+        yield self._list_request(run)
 
-    def _list_request(
-        self, site: str, kind: protocol.ListKind, token: str, start: int, refreshes: int
-    ) -> Request:
-        listing = protocol.listing_url(site, kind, self.year)
-        length = self.settings.getint("LPSE_DT_PAGE_LENGTH", 300)
+    def _list_request(self, run: _ListRun) -> Request:
+        listing = protocol.listing_url(run.site, run.kind, self.year)
+        length = self._paging(run.site).length
         return Request(
-            protocol.endpoint_url(site, kind, self.year),
+            protocol.endpoint_url(run.site, run.kind, self.year),
             method="POST",
-            body=protocol.datatables_body(kind, token, start, length),
+            body=protocol.datatables_body(run.kind, run.token, run.start, length),
             headers=protocol.datatables_headers(listing),
             callback=self.parse_list_page,
             errback=self.list_failed,
-            cb_kwargs={"site": site, "kind": kind, "token": token, "start": start, "refreshes": refreshes},
-            meta={"cookiejar": self._jar(site, kind), PAGE: "list"},
+            cb_kwargs={"run": run, "asked": length},
+            meta={"cookiejar": self._jar(run.site), PAGE: "list"},
             dont_filter=True,
         )
 
-    def _refresh_or_give_up(
-        self, site: str, kind: protocol.ListKind, start: int, refreshes: int, reason: str
-    ) -> Iterator[Request]:
-        """A stale token: re-GET the listing page (bounded), else give up this site+list."""
-        if refreshes < self.settings.getint("LPSE_TOKEN_REFRESH_TIMES", 2):
+    def _refresh_or_defer(self, run: _ListRun, reason: str) -> Iterator[Request]:
+        """A stale token: re-GET the listing page (bounded, in a row), else try the list later."""
+        if run.refreshes < self.settings.getint("LPSE_TOKEN_REFRESH_TIMES", 2):
+            run.refreshes += 1
             self._inc("lpse/token_refresh")
-            yield self._listing_request(site, kind, start, refreshes + 1)
+            yield self._listing_request(run)
         else:
-            self._give_up_list(site, kind, reason)
+            yield from self._defer_list(run, reason)
 
-    def _give_up_list(self, site: str, kind: protocol.ListKind, reason: str) -> None:
+    def _defer_list(self, run: _ListRun, reason: str) -> Iterator[Request]:
+        """Read this list again later in the run (fresh session); give up only after rounds without a page."""
+        if run.rounds < self.settings.getint("LPSE_RETRY_ROUNDS", 3):
+            run.rounds += 1
+            run.refreshes = 0
+            self._inc(f"lpse/list_deferred/{reason}")
+            self.logger.info(
+                "List %s of %s: %s; read again later in the run", run.kind.name, run.site, reason
+            )
+            self._later.append(self._listing_request(run))
+            return
         self._inc(f"lpse/list_failed/{reason}")
-        self.logger.error("Giving up list %s of %s: %s", kind.name, site, reason)
+        self.logger.error("Giving up list %s of %s: %s", run.kind.name, run.site, reason)
+        yield from self._next_list(run)
+
+    def _next_list(self, run: _ListRun) -> Iterator[Request]:
+        """The site's next list, with the same token (no listing GET while the token works)."""
+        if len(run.kinds) > 1:
+            yield self._list_request(run.next_list())
 
     def parse_list_page(
-        self,
-        response: Response,
-        site: str,
-        kind: protocol.ListKind,
-        token: str,
-        start: int,
-        refreshes: int,
+        self, response: Response, run: _ListRun, asked: int
     ) -> Iterator[Request | ListSeenItem]:
-        """Rows of one DataTables page → detail requests; then the next page while pages are full."""
+        """Rows of one DataTables page → detail requests; then the next page, or the next list."""
         try:
-            page = parse_list(response.body, kind.name)
+            page = parse_list(response.body, run.kind.name)
         except ParseError as exc:
             if response.body.lstrip()[:1] in (b"{", b"["):
-                self.logger.error("List %s of %s, start %d: %s", kind.name, site, start, exc)
-                self._give_up_list(site, kind, "parse_error")
+                self.logger.error("List %s of %s, start %d: %s", run.kind.name, run.site, run.start, exc)
+                self._inc("lpse/list_failed/parse_error")
+                yield from self._next_list(run)
                 return
-            yield from self._refresh_or_give_up(site, kind, start, refreshes, "not_json")
+            yield from self._refresh_or_defer(run, "not_json")
             return
-        self._inc(f"lpse/list_pages/{kind.name}")
+        self._inc(f"lpse/list_pages/{run.kind.name}")
         rows = page["rows"]
-        self._count_odd_cells(site, kind, page)
-        listing = protocol.listing_url(site, kind, self.year)
+        self._count_odd_cells(run.site, run.kind, page)
+        run.refreshes = run.rounds = 0  # a good page: refreshes and rounds count failures in a row
+        listing = protocol.listing_url(run.site, run.kind, self.year)
+        seen = self._seen.setdefault(run.site, set())
         new = 0
         for row in rows:
-            seen = self._seen.setdefault(site, set())
             if row["code"] in seen:
-                self._inc(f"lpse/rows/{kind.name}/duplicate")
+                self._inc(f"lpse/rows/{run.kind.name}/duplicate")
                 continue
             seen.add(row["code"])
             new += 1
-            yield from self._row(site, kind, row, listing)
-        length = self.settings.getint("LPSE_DT_PAGE_LENGTH", 300)
-        # recordsTotal is always 2147483647: page until a short page (or one with nothing new).
+            yield from self._row(run.site, run.kind, row, listing)
+        # recordsTotal is always 2147483647: the page sizes alone say where the list ends.
         # Paging counts every row the server sent, dropped ones included.
         sent = len(rows) + len(page["dropped"])
-        if sent >= length and new:
-            # A good page resets the refresh budget: it bounds refreshes in a row, not per list.
-            yield self._list_request(site, kind, token, start + sent, refreshes=0)
+        after = self._paging(run.site).after(sent, asked, run.probing_after)
+        if after is After.DONE or (sent and not new):  # nothing new: a host ignoring `start`
+            yield from self._next_list(run)
+            return
+        if after is After.PROBE:
+            self._inc("lpse/list_probe")
+        run.start += sent
+        run.probing_after = sent if after is After.PROBE else None
+        yield self._list_request(run)
 
     def _count_odd_cells(self, site: str, kind: protocol.ListKind, page: dict[str, Any]) -> None:
         """Count and log the cells a list page could not read (row kept) and the rows it dropped."""
@@ -242,18 +260,36 @@ class SpseSpider(scrapy.Spider):
             )
 
     def list_failed(self, failure: Failure) -> Iterator[Request]:
-        """Listing page or list call failed after retries; a 403 on the POST means a stale token."""
-        kw = failure.request.cb_kwargs
+        """Listing page or list call failed after retries: a 403 on the POST means a stale token;
+        a stopped host ends the site; anything else is tried again later in the run."""
+        run: _ListRun = failure.request.cb_kwargs["run"]
         reason = failure_reason(failure)
-        if failure.request.meta.get(PAGE) == "list" and reason == "access_denied":
-            yield from self._refresh_or_give_up(kw["site"], kw["kind"], kw["start"], kw["refreshes"], reason)
+        if reason == "host_blocked":
+            self._inc(f"lpse/list_failed/{reason}")
             return
-        self._give_up_list(kw["site"], kw["kind"], reason)
+        if failure.request.meta.get(PAGE) == "list" and reason == "access_denied":
+            yield from self._refresh_or_defer(run, reason)
+            return
+        yield from self._defer_list(run, reason)
+
+    def _on_idle(self) -> None:
+        """Nothing left to do now: send what failed earlier (lists, tabs) once more, if anything."""
+        if not self._later:
+            return
+        later, self._later = self._later, []
+        delay = self.settings.getfloat("LPSE_RETRY_LATER_DELAY", 30.0)
+        for request in later:
+            request.meta[NOT_BEFORE] = time.monotonic() + delay
+            self.crawler.engine.crawl(request)
+        raise DontCloseSpider
 
     def _row(
         self, site: str, kind: protocol.ListKind, row: dict[str, Any], listing: str
     ) -> Iterator[Request | ListSeenItem]:
         """A construction row becomes an announcement request, or a ListSeenItem when unchanged."""
+        if not row.get("category"):  # swakelola: neither its list nor its pages name a jenis
+            self._inc(f"lpse/rows/{kind.name}/no_category")
+            return
         if not is_construction(row.get("category") or ""):
             self._inc(f"lpse/rows/{kind.name}/not_construction")
             return
@@ -275,113 +311,14 @@ class SpseSpider(scrapy.Spider):
         )
         item.contract_value = row.get("contract_value")
         announcement = protocol.announcement_url(site, kind, code)
-        package = _Package(item=item, listing=listing, announcement=announcement)
+        package = PendingPackage(item=item, listing=listing, announcement=announcement)
         yield Request(
             package.announcement,
             callback=self.parse_announcement,
             errback=self.announcement_failed,
             headers={"Referer": listing},
             cb_kwargs={"package": package, "list_stage": row.get("stage")},
-            meta={"cookiejar": self._jar(site, kind), PAGE: "announcement"},
+            meta={"cookiejar": self._jar(site), PAGE: "announcement"},
         )
 
     # --- one package -----------------------------------------------------------------------
-    def parse_announcement(
-        self, response: Response, package: _Package, list_stage: str | None
-    ) -> Iterator[Request | PackageItem]:
-        """The package's own facts, then the tabs to follow (only those the page shows)."""
-        try:
-            page = parse_announcement(response.body)
-        except ParseError as exc:
-            yield from self._package_failed(package, "parse_error", exc)
-            return
-        item = package.item
-        for key in ANNOUNCEMENT_FIELDS:
-            if page.get(key) is not None:
-                setattr(item, key, page[key])
-        if item.stage is None:
-            item.stage = list_stage
-        if page.get("flags"):
-            item.flags = list(page["flags"])
-        item.locations = list(page.get("locations") or [])
-        kind = protocol.LIST_KINDS[item.list]
-        todo: dict[str, str] = {}
-        for tab in page.get("tabs") or []:
-            key = protocol.tab_key(kind, tab.get("href") or "")
-            if key is not None and key not in todo:
-                todo[key] = response.urljoin(tab["href"])
-        order = [key for key, _ in kind.tabs]
-        package.todo = sorted(todo.items(), key=lambda kv: order.index(kv[0]))
-        schedule = page.get("schedule_href")
-        if kind.schedule_path:
-            url = protocol.schedule_url(item.site, kind, item.code)
-            package.todo.append((protocol.SCHEDULE, response.urljoin(schedule) if schedule else url))
-        yield from self._next(package)
-
-    def _next(self, package: _Package) -> Iterator[Request | PackageItem]:
-        """The next tab of the package, or the finished item."""
-        if not package.todo:
-            self._inc("lpse/packages")
-            yield package.item
-            return
-        tab, url = package.todo.pop(0)
-        kind = protocol.LIST_KINDS[package.item.list]
-        yield Request(
-            url,
-            callback=self.parse_tab,
-            errback=self.tab_failed,
-            headers={"Referer": package.announcement},
-            cb_kwargs={"package": package, "tab": tab},
-            meta={"cookiejar": self._jar(package.item.site, kind), PAGE: "tab"},
-        )
-
-    def parse_tab(self, response: Response, package: _Package, tab: str) -> Iterator[Request | PackageItem]:
-        """Winners, contract winners, darurat realisation or schedule into the package."""
-        item = package.item
-        try:
-            if tab == protocol.WINNERS:
-                item.winners = parse_winners(response.body)["winners"]
-            elif tab == protocol.CONTRACT:
-                item.contract_winners = parse_contract(response.body)["winners"]
-            elif tab == protocol.REALISATION:
-                page = parse_contract(response.body)
-                item.contract_winners = page["winners"]
-                item.realised_value = page.get("realised_value")
-            elif tab == protocol.SCHEDULE:
-                item.stages = [
-                    {k: v for k, v in stage.items() if k in ("name", "start", "end")}
-                    for stage in parse_schedule(response.body)["stages"]
-                ]
-        except ParseError as exc:
-            yield from self._package_failed(package, f"{tab}_parse_error", exc)
-            return
-        yield from self._next(package)
-
-    def tab_failed(self, failure: Failure) -> Iterator[Request | PackageItem]:
-        """403/404 on a tab: not available, go on; anything else: the package is not yielded."""
-        package: _Package = failure.request.cb_kwargs["package"]
-        tab: str = failure.request.cb_kwargs["tab"]
-        reason = failure_reason(failure)
-        if reason in TAB_NOT_AVAILABLE:
-            self._inc(f"lpse/tab_not_available/{tab}")
-            yield from self._next(package)
-            return
-        yield from self._package_failed(package, f"{tab}_{reason}", failure.value)
-
-    def announcement_failed(self, failure: Failure) -> Iterator[Any]:
-        """The announcement stayed broken (or not found): the package is not yielded."""
-        package = failure.request.cb_kwargs["package"]
-        yield from self._package_failed(package, failure_reason(failure), failure.value)
-
-    def _package_failed(self, package: _Package, reason: str, error: Any) -> Iterator[Any]:
-        """Count and log a package that is not yielded, with its code, so the next crawl retries it."""
-        self._inc(f"lpse/package_failed/{reason}")
-        self.logger.warning(
-            "Package %s (%s, %s) not yielded: %s (%s)",
-            package.item.code,
-            package.item.list,
-            package.item.site,
-            reason,
-            error,
-        )
-        return iter(())

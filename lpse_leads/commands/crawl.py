@@ -112,6 +112,12 @@ def _settings(overrides: list[str], jsonl: Path | None) -> Any:
         settings.setdict(arglist_to_dict(overrides), priority="cmdline")
     except ValueError:
         raise UserError(f"-s takes NAME=VALUE, got {overrides!r}") from None
+    if settings.getpriority("USER_AGENT") < settings.getpriority("LPSE_CONTACT_URL"):
+        # A contact URL given after the defaults (-s, configuration) names us in the User-Agent;
+        # an explicit -s USER_AGENT=… wins (e.g. to check what a refused agent sees).
+        from crawler.useragent import bot_user_agent
+
+        settings.set("USER_AGENT", bot_user_agent(settings.get("LPSE_CONTACT_URL")), priority="cmdline")
     if jsonl is not None:
         feed = {
             "format": "lpsejsonl",

@@ -17,7 +17,7 @@ from crawler.items import ListSeenItem, PackageItem, list_fingerprint
 from crawler.middlewares import PAGE, ErrorPage
 from crawler.parsers import parse_list
 from crawler.protocol import LIST_KINDS
-from crawler.spiders.spse import SpseSpider
+from crawler.spiders.spse import SpseSpider, _ListRun
 
 SITE = "http://127.0.0.1:9/kota-a"
 TENDER = LIST_KINDS["tender"]
@@ -71,10 +71,13 @@ def spider(crawler) -> SpseSpider:
     return crawler.spider
 
 
-def list_page(spider: SpseSpider, body: bytes, start: int = 0, refreshes: int = 0) -> list:
+def run(start: int = 0, refreshes: int = 0, rounds: int = 0, kinds=(TENDER,)) -> _ListRun:
+    return _ListRun(SITE, tuple(kinds), TOKEN, start=start, refreshes=refreshes, rounds=rounds)
+
+
+def list_page(spider: SpseSpider, body: bytes, start: int = 0, refreshes: int = 0, **kw) -> list:
     response = TextResponse(ENDPOINT, body=body, request=Request(ENDPOINT, method="POST"))
-    kw = {"site": SITE, "kind": TENDER, "token": TOKEN, "start": start, "refreshes": refreshes}
-    return list(spider.parse_list_page(response, **kw))
+    return list(spider.parse_list_page(response, run(start, refreshes, **kw), asked=2))
 
 
 def test_spider_arguments_are_checked() -> None:
@@ -90,7 +93,7 @@ def test_spider_arguments_are_checked() -> None:
 def test_listing_page_token_from_js_starts_the_list(spider) -> None:
     page = f"<html><script>data: function (d) {{ d.authenticityToken = '{TOKEN}'; }}</script></html>"
     response = HtmlResponse(LISTING, body=page.encode(), request=Request(LISTING))
-    (post,) = spider.parse_listing(response, site=SITE, kind=TENDER, start=0, refreshes=0)
+    (post,) = spider.parse_listing(response, run())
     form = parse_qs(post.body.decode())
     assert post.method == "POST"
     assert post.url == ENDPOINT
@@ -99,7 +102,7 @@ def test_listing_page_token_from_js_starts_the_list(spider) -> None:
     assert form["length"] == ["2"]
     assert post.headers[b"X-Requested-With"] == b"XMLHttpRequest"
     assert post.headers[b"Referer"] == LISTING.encode()
-    assert post.meta["cookiejar"] == f"{SITE}|tender"
+    assert post.meta["cookiejar"] == SITE  # one session per site, for all its lists
 
 
 def test_listing_page_token_from_the_cookie(spider) -> None:
@@ -107,14 +110,24 @@ def test_listing_page_token_from_the_cookie(spider) -> None:
     response = HtmlResponse(
         LISTING, body=b"<html></html>", headers={"Set-Cookie": cookie}, request=Request(LISTING)
     )
-    (post,) = spider.parse_listing(response, site=SITE, kind=TENDER, start=0, refreshes=0)
+    (post,) = spider.parse_listing(response, run())
     assert parse_qs(post.body.decode())["authenticityToken"] == [TOKEN]
 
 
-def test_listing_page_without_token_gives_up_the_list(spider, crawler) -> None:
+def test_listing_page_without_token_reads_the_list_again_later(spider, crawler) -> None:
     response = HtmlResponse(LISTING, body=b"<html></html>", request=Request(LISTING))
-    assert list(spider.parse_listing(response, site=SITE, kind=TENDER, start=0, refreshes=0)) == []
-    assert crawler.stats.get_value("lpse/list_failed/no_token") == 1
+    assert list(spider.parse_listing(response, run())) == []
+    assert crawler.stats.get_value("lpse/list_deferred/no_token") == 1
+    assert [r.url for r in spider._later] == [LISTING]
+
+
+def test_the_next_list_reuses_the_token_without_a_listing_page(spider) -> None:
+    non_tender = LIST_KINDS["non_tender"]
+    out = list_page(spider, dt_body(), kinds=(TENDER, non_tender))
+    (post,) = out
+    assert post.method == "POST" and "/dt/pl?" in post.url
+    assert parse_qs(post.body.decode())["authenticityToken"] == [TOKEN]
+    assert post.cb_kwargs["run"].kind is non_tender
 
 
 def test_construction_rows_become_announcement_requests_then_the_next_page(spider, crawler) -> None:
@@ -125,7 +138,7 @@ def test_construction_rows_become_announcement_requests_then_the_next_page(spide
     assert announcement.url == f"{SITE}/lelang/1001/pengumumanlelang"
     assert announcement.headers[b"Referer"] == LISTING.encode()
     assert announcement.meta[PAGE] == "announcement"
-    assert announcement.meta["cookiejar"] == f"{SITE}|tender"
+    assert announcement.meta["cookiejar"] == SITE
     assert parse_qs(next_page.body.decode())["start"] == ["2"]
     assert crawler.stats.get_value("lpse/rows/tender/construction") == 1
     assert crawler.stats.get_value("lpse/rows/tender/not_construction") == 1
@@ -179,14 +192,22 @@ def test_html_instead_of_json_reads_the_listing_page_again(spider, crawler) -> N
     (again,) = list_page(spider, b"<html><form>login</form></html>", start=40)
     assert again.url == LISTING
     assert again.method == "GET"
-    assert again.cb_kwargs["start"] == 40
-    assert again.cb_kwargs["refreshes"] == 1
+    assert again.cb_kwargs["run"].start == 40
+    assert again.cb_kwargs["run"].refreshes == 1
     assert crawler.stats.get_value("lpse/token_refresh") == 1
 
 
-def test_html_instead_of_json_gives_up_after_the_refreshes(spider, crawler) -> None:
+def test_html_instead_of_json_after_the_refreshes_is_read_again_later(spider, crawler) -> None:
     assert list_page(spider, b"<html><form>login</form></html>", refreshes=2) == []
+    assert crawler.stats.get_value("lpse/list_deferred/not_json") == 1
+    (later,) = spider._later
+    assert later.url == LISTING and later.cb_kwargs["run"].refreshes == 0
+
+
+def test_a_list_is_given_up_only_after_rounds_without_a_page(spider, crawler) -> None:
+    assert list_page(spider, b"<html><form>login</form></html>", refreshes=2, rounds=3) == []
     assert crawler.stats.get_value("lpse/list_failed/not_json") == 1
+    assert spider._later == []
 
 
 def test_unchanged_row_yields_list_seen_and_no_detail_request(spider, crawler) -> None:
@@ -259,16 +280,23 @@ def test_the_item_takes_the_announcement_and_the_list_contract_value(spider) -> 
     )
 
 
-def test_a_broken_tab_drops_the_package_with_a_counted_reason(spider, crawler) -> None:
+def test_a_broken_tab_is_read_again_later_then_counted(spider, crawler) -> None:
     (winners,) = follow(announcement_request(spider), ANNOUNCEMENT)
+    winners.meta["retry_times"] = 3
     assert fail(winners, ErrorPage("server_error", winners.url)) == []
+    assert crawler.stats.get_value("lpse/page_deferred/pemenang_server_error") == 1
+    (again,) = spider._later
+    assert again.url == winners.url and "retry_times" not in again.meta and again.dont_filter
+    again.cb_kwargs["package"].rounds = 3
+    assert fail(again, ErrorPage("server_error", winners.url)) == []
     assert crawler.stats.get_value("lpse/package_failed/pemenang_server_error") == 1
 
 
-def test_a_broken_announcement_drops_the_package(spider, crawler) -> None:
+def test_a_broken_announcement_is_read_again_later(spider, crawler) -> None:
     request = announcement_request(spider)
     assert fail(request, ErrorPage("truncated", request.url)) == []
-    assert crawler.stats.get_value("lpse/package_failed/truncated") == 1
+    assert crawler.stats.get_value("lpse/page_deferred/truncated") == 1
+    assert [r.url for r in spider._later] == [request.url]
 
 
 def test_an_announcement_that_is_not_one_drops_the_package(spider, crawler) -> None:

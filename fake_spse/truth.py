@@ -60,8 +60,6 @@ def package_record(p: Package, state: State, site: str, now: datetime) -> dict[s
         record["funding_source"] = p.funding_source
     if p.estimate is not None:
         record["estimate_value"] = p.estimate
-    if p.list == "swakelola":  # its pages name no jenis pengadaan and no metode
-        del record["category"], record["method"]
     if p.is_record:
         record["realised_value"] = p.realised(now)
         return record

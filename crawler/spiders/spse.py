@@ -41,6 +41,9 @@ from crawler.parsers import (
 from crawler.plan import row_requests, stage_class
 from crawler.state import load_known_fingerprints
 
+#: List failures another try in this run would not change: given up at once (and counted).
+LIST_FINAL = frozenset({"offsite_redirect", "no_token", "not_found", "access_denied", "host_blocked"})
+
 
 @dataclass(slots=True)
 class _ListRun:
@@ -180,7 +183,7 @@ class SpseSpider(PackagePages, scrapy.Spider):
 
     def _defer_list(self, run: _ListRun, reason: str) -> Iterator[Request]:
         """Read this list again later in the run (fresh session); give up only after rounds without a page."""
-        if run.rounds < self.settings.getint("LPSE_RETRY_ROUNDS", 3):
+        if reason not in LIST_FINAL and run.rounds < self.settings.getint("LPSE_RETRY_ROUNDS", 3):
             run.rounds += 1
             run.refreshes = 0
             self._inc(f"lpse/list_deferred/{reason}")
@@ -196,7 +199,8 @@ class SpseSpider(PackagePages, scrapy.Spider):
     def _next_list(self, run: _ListRun) -> Iterator[Request]:
         """The site's next list, with the same token (no listing GET while the token works)."""
         if len(run.kinds) > 1:
-            yield self._list_request(run.next_list())
+            run.next_list()
+            yield self._list_request(run) if run.token else self._listing_request(run)
 
     def parse_list_page(
         self, response: Response, run: _ListRun, asked: int

@@ -114,11 +114,13 @@ def test_listing_page_token_from_the_cookie(spider) -> None:
     assert parse_qs(post.body.decode())["authenticityToken"] == [TOKEN]
 
 
-def test_listing_page_without_token_reads_the_list_again_later(spider, crawler) -> None:
+def test_listing_page_without_token_gives_up_that_list_and_opens_the_next(spider, crawler) -> None:
     response = HtmlResponse(LISTING, body=b"<html></html>", request=Request(LISTING))
-    assert list(spider.parse_listing(response, run())) == []
-    assert crawler.stats.get_value("lpse/list_deferred/no_token") == 1
-    assert [r.url for r in spider._later] == [LISTING]
+    assert list(spider.parse_listing(response, run())) == []  # the last list: nothing follows
+    assert crawler.stats.get_value("lpse/list_failed/no_token") == 1
+    assert spider._later == []  # a page without a token is not a passing fault
+    (listing,) = spider.parse_listing(response, _ListRun(SITE, (TENDER, LIST_KINDS["non_tender"])))
+    assert listing.method == "GET" and "/nontender?" in listing.url  # no token yet: its listing page
 
 
 def test_the_next_list_reuses_the_token_without_a_listing_page(spider) -> None:

@@ -41,6 +41,8 @@ from crawler.parsers import (
 from crawler.plan import row_requests, stage_class
 from crawler.state import load_known_fingerprints
 
+#: Connection failures meaning the host does not answer at all: the site's lists end there.
+HOST_DOWN = frozenset({"ConnectionRefusedError", "DNSLookupError", "NoRouteError"})
 #: List failures another try in this run would not change: given up at once (and counted).
 LIST_FINAL = frozenset({"offsite_redirect", "no_token", "not_found", "access_denied", "host_blocked"})
 
@@ -268,8 +270,12 @@ class SpseSpider(PackagePages, scrapy.Spider):
         a stopped host ends the site; anything else is tried again later in the run."""
         run: _ListRun = failure.request.cb_kwargs["run"]
         reason = failure_reason(failure)
-        if reason == "host_blocked":
-            self._inc(f"lpse/list_failed/{reason}")
+        if reason == "host_blocked" or reason in HOST_DOWN:
+            # Nothing answers (refused, not resolved) or the host was stopped: the site's
+            # remaining lists are given up at once, each counted.
+            for kind in run.kinds:
+                self._inc(f"lpse/list_failed/{reason}")
+                self.logger.error("Giving up list %s of %s: %s", kind.name, run.site, reason)
             return
         if failure.request.meta.get(PAGE) == "list" and reason == "access_denied":
             yield from self._refresh_or_defer(run, reason)

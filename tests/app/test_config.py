@@ -57,8 +57,14 @@ registry_reimport = "0 5 * * mon"
 
 
 def test_environment_beats_toml_and_flags_beat_environment(tmp_path):
-    path = write(tmp_path, '[schedule]\ntime = "06:00"\n[crawl]\nyears = [2024]\nsites = ["http://a.test/x"]\n')
-    env = {"LPSE_LEADS_SCHEDULE_TIME": "07:15", "LPSE_LEADS_YEARS": "2025", "LPSE_LEADS_SITES": "http://b.test/y"}
+    path = write(
+        tmp_path, '[schedule]\ntime = "06:00"\n[crawl]\nyears = [2024]\nsites = ["http://a.test/x"]\n'
+    )
+    env = {
+        "LPSE_LEADS_SCHEDULE_TIME": "07:15",
+        "LPSE_LEADS_YEARS": "2025",
+        "LPSE_LEADS_SITES": "http://b.test/y",
+    }
     config = load_config(path, env=env, overrides={"crawl.years": [2026], "crawl.sites": None})
     assert config.schedule.time == "07:15"  # env over TOML
     assert config.crawl.years == (2026,)  # flag over env
@@ -88,7 +94,7 @@ def test_smtp_password_is_never_shown(tmp_path):
         ('[schedule]\ntime = "25:00"\n', "schedule.time: '25:00' is not a time of day"),
         ('[schedule]\nregistry_reimport = "0 5 * *"\n', "schedule.registry_reimport"),
         ('[schedule]\nregistry_reimport = "0 5 * * 1"\n', "day of week as names"),
-        ('[crawl]\nyears = [1999]\n', "crawl.years: 1999 is not a plausible fiscal year"),
+        ("[crawl]\nyears = [1999]\n", "crawl.years: 1999 is not a plausible fiscal year"),
         ('[crawl]\nfull = "maybe"\n', "crawl.full: expected true or false"),
         ('[data]\ndatabase_url = "mysql://x/y"\n', "data.database_url"),
         ("[crawl\n", "is not valid TOML"),

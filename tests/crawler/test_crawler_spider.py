@@ -304,3 +304,13 @@ def test_a_broken_announcement_is_read_again_later(spider, crawler) -> None:
 def test_an_announcement_that_is_not_one_drops_the_package(spider, crawler) -> None:
     assert follow(announcement_request(spider), b"<html><body><p>Beranda</p></body></html>") == []
     assert crawler.stats.get_value("lpse/package_failed/parse_error") == 1
+
+
+def test_a_host_that_refuses_connections_ends_the_sites_lists(spider, crawler) -> None:
+    from twisted.internet.error import ConnectionRefusedError
+
+    kinds = (TENDER, LIST_KINDS["non_tender"], LIST_KINDS["darurat"])
+    listing = spider._listing_request(_ListRun(SITE, kinds))
+    assert fail(listing, ConnectionRefusedError()) == []  # no other list of a host that is down
+    assert crawler.stats.get_value("lpse/list_failed/ConnectionRefusedError") == 3
+    assert spider._later == []

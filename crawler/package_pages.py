@@ -95,6 +95,7 @@ class PackagePages:
         if page.get("flags"):
             item.flags = list(page["flags"])
         item.locations = list(page.get("locations") or [])
+        item.rup_codes = list(page.get("rup_codes") or [])
         kind = protocol.LIST_KINDS[item.list]
         todo: dict[str, str] = {}
         for tab in page.get("tabs") or []:

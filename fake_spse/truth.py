@@ -58,6 +58,8 @@ def package_record(p: Package, state: State, site: str, now: datetime) -> dict[s
     }
     if p.funding_source:
         record["funding_source"] = p.funding_source
+    if p.list != "darurat" and p.rup_code:  # the announcement's Rencana Umum Pengadaan table
+        record["rup_codes"] = [p.rup_code]
     if p.estimate is not None:
         record["estimate_value"] = p.estimate
     if p.is_record:

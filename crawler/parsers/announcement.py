@@ -33,12 +33,33 @@ def _fiscal(text: str) -> tuple[int, str | None]:
     return int(pairs[0][1]), " - ".join(sources) or None
 
 
+def rup_codes(doc: Any) -> list[str]:
+    """The Kode RUP column of the nested "Rencana Umum Pengadaan" table (several rows possible):
+    the link to the package's SiRUP plan(s). Non-digit cells are ignored; page order, each once."""
+    codes: list[str] = []
+    for th in doc.xpath("//th[normalize-space(.)='Kode RUP']"):
+        row = th.getparent()
+        column = row.index(th)
+        table = row.getparent()
+        while table is not None and table.tag != "table":
+            table = table.getparent()
+        if table is None:
+            continue
+        for tr in table.iter("tr"):
+            cells = tr.xpath("./td")
+            if len(cells) > column:
+                code = clean_text(cells[column].text_content())
+                if code.isdigit() and code not in codes:
+                    codes.append(code)
+    return codes
+
+
 def parse_announcement(body: bytes) -> dict[str, Any]:
     """The announcement's fields; keys absent when the page does not show them.
 
     Keys: code, name, flags, stage, schedule_href, agency, work_unit, category, method,
     fiscal_year, funding_source, budget_value, estimate_value, locations, qualification,
-    created_on, tabs.
+    created_on, rup_codes, tabs.
     """
     doc = load_html(body)
     cells = field_cells(doc)
@@ -87,5 +108,6 @@ def parse_announcement(body: bytes) -> dict[str, Any]:
     created = find(cells, L.CREATED)
     if created is not None:
         put(record, "created_on", typed(created, "Tanggal Pembuatan", parse_id_date))
+    record["rup_codes"] = rup_codes(doc)
     record["tabs"] = tabs(doc)
     return record

@@ -70,3 +70,7 @@ def test_tabs(page):
         "/nasional/darurat/pengumumandarurat?id=106802",
         "/nasional/darurat/pengumumandaruratpemenang?id=106802",
     ]
+
+
+def test_rup_codes(page):
+    assert page["rup_codes"] == []

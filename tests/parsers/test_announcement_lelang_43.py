@@ -82,3 +82,7 @@ def test_tabs(page):
         "Pemenang Berkontrak",
     ]
     assert page["tabs"][3]["href"] == "/pemenang.html"
+
+
+def test_rup_codes(page):
+    assert page["rup_codes"] == ["35746423"]

@@ -48,3 +48,7 @@ def test_budget_value(page):
 
 def test_created_on(page):
     assert page["created_on"] == date(2026, 6, 10)
+
+
+def test_rup_codes(page):
+    assert page["rup_codes"] == ["62075727"]

@@ -33,3 +33,7 @@ def test_created_on(page):
 
 def test_tabs(page):
     assert [t["label"] for t in page["tabs"]] == ["Pengumuman", "Pemenang Berkontrak"]
+
+
+def test_rup_codes(page):
+    assert page["rup_codes"] == []

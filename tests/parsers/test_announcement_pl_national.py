@@ -79,3 +79,7 @@ def test_tabs(page):
         "label": "Pemenang Berkontrak",
         "href": "https://spse.inaproc.id/kemkes/evaluasinontender/11002302000/pemenangberkontrak",
     }
+
+
+def test_rup_codes(page):
+    assert page["rup_codes"] == ["67643676"]

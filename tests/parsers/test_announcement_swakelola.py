@@ -39,3 +39,7 @@ def test_no_category(page):
 
 def test_created_on(page):
     assert page["created_on"] == date(2026, 6, 9)
+
+
+def test_rup_codes(page):
+    assert page["rup_codes"] == ["43000958"]

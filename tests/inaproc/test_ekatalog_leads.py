@@ -1,5 +1,5 @@
 """e-Katalog v6 construction purchases become leads end to end: crawl SiRUP and the realisation table
-of the fake INAPROC host, import the starter branch table, build leads, send the digest to the outbox.
+of the fake INAPROC host, import the example branch table, build leads, send the digest to the outbox.
 Each purchase by an unregistered provider is one lead with `source = ekatalog`, located through its
 SiRUP plan, routed (Balikpapan → KC-BALIKPAPAN), with its estimate, and the e-mail names the channel.
 The e-mail's "akan datang" part lists the branch's largest plans without a tender or purchase; a plan
@@ -23,7 +23,7 @@ from pipeline.db import make_engine
 from tests.inaproc.test_channel_crawls import crawl
 
 pytestmark = pytest.mark.slow
-STARTER = Path(__file__).resolve().parents[2] / "leads" / "data" / "branches_starter.csv"
+BRANCHES = Path(__file__).resolve().parents[2] / "leads" / "data" / "branches_example.csv"
 
 
 def test_purchases_become_routed_leads_in_the_branch_email(db, tmp_path, capsys, monkeypatch):
@@ -50,7 +50,7 @@ def test_purchases_become_routed_leads_in_the_branch_email(db, tmp_path, capsys,
         "ekatalog": {"packages": len(purchases)},
         "sirup": {"plans": len(fake.truth("sirup"))},
     }
-    assert main(["branches", "import", str(STARTER), "--db", db]) == 0
+    assert main(["branches", "import", str(BRANCHES), "--db", db]) == 0
     assert main(["leads", "build", "--db", db]) == 0
     capsys.readouterr()
     assert main(["leads", "list", "--format", "jsonl", "--db", db]) == 0

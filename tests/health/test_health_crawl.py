@@ -1,6 +1,7 @@
 """Crawl health end to end: `lpse-leads crawl` over real servers, `lpse-leads health --json`, real SMTP.
 
-A fake SPSE on 127.0.0.1 refusing every detail page (403), a port nobody listens on, a host
+The strict fake SPSE on 127.0.0.1 (it answers 403 to every detail page when the User-Agent does
+not start with `Mozilla/5.0`, as the national host did in 2026), a port nobody listens on, a host
 name that does not resolve, and an aiosmtpd server as the operator's mailbox; SQLite and
 PostgreSQL. Each crawl is its own process, as in production.
 """
@@ -23,6 +24,8 @@ pytestmark = pytest.mark.slow
 
 OPS = "ops@bpjs.example"
 SLUG = "kota-a"
+#: A User-Agent without the `Mozilla/5.0` prefix: the 2026 host (and the strict fake) refuse details to it.
+CURL = "USER_AGENT=curl/8"
 
 
 def env_for(db_url: str, smtp_server, **extra: str) -> dict[str, str]:
@@ -76,11 +79,10 @@ def migrated(db_url):
 
 
 def test_refused_detail_pages_make_the_site_dark_and_tell_the_operator_once(migrated, smtp_server):
-    refusing = env_for(migrated, smtp_server, SCRAPY_SETTINGS_MODULE="tests.health.no_referer")
     normal = env_for(migrated, smtp_server)
     with FakeSpse(slugs=[SLUG], packages=60, seed=11, year=2026) as fake:
         site = fake.base_url(SLUG)
-        done = crawl([site], refusing)
+        done = crawl([site], normal, CURL)  # the strict fake refuses detail pages to it
         assert done.returncode == 1, done.stdout + done.stderr
         assert "dark" in done.stdout
         status, rows = health(normal)
@@ -96,7 +98,7 @@ def test_refused_detail_pages_make_the_site_dark_and_tell_the_operator_once(migr
         assert message["Subject"] == f"lpse-leads: site dark: {site}"
         assert "refused (HTTP 403)" in message.get_content()
 
-        again = crawl([site], refusing)  # still dark: no second e-mail
+        again = crawl([site], normal, CURL)  # still dark: no second e-mail
         assert again.returncode == 1
         assert len(smtp_server.handler.messages) == 1
 

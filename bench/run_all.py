@@ -87,23 +87,29 @@ def parse_store(output: str) -> Figures:
 
 
 def parse_national_day(output: str) -> Figures:
-    """bench/national_day.py: its day 0 / day 1 lines and SUMMARY (requests per package, ratio to floor)."""
-    day0 = _search(
-        rf"^day 0: {_NUMBER} requests .*detail pages of {_NUMBER} construction packages\), ratio {_NUMBER}",
-        output,
-    )
-    day1 = _search(rf"^day 1: {_NUMBER} requests .*of {_NUMBER} new \+ {_NUMBER} changed construction "
-                   rf"packages \(of {_NUMBER}\)", output)  # fmt: skip
-    summary = _search(rf"^SUMMARY .*ratio={_NUMBER} hours_at_1rps={_NUMBER}", output)
-    requests0, construction0, ratio0 = (number(v) for v in day0.groups())
-    requests1, new1, changed1, construction1 = (number(v) for v in day1.groups())
-    return {
-        "requests per construction package, full crawl (day 0)": requests0 / construction0,
-        "day 0 requests / floor": ratio0,
-        "requests per construction package, incremental (day 1, all packages)": requests1 / construction1,
-        "requests per new or changed package, incremental (day 1)": requests1 / max(1, new1 + changed1),
-        "day 1 requests / floor (goal ≤ 1.2)": number(summary.group(1)),
-    }
+    """bench/national_day.py's SUMMARY: per crawler (ours, today) requests per package, list calls per
+    slug, the national ordinary day (requests, hours at 1 and 2/s), the first backfill, truth check."""
+    summary = _search(r"^SUMMARY .*$", output).group(0)
+    figures: Figures = {}
+    for name in ("ours", "today"):
+        m = _search(
+            rf"{name}: full={_NUMBER} incremental={_NUMBER} list_per_slug={_NUMBER} day={_NUMBER} "
+            rf"backfill={_NUMBER} wrong={_NUMBER}",
+            summary,
+        )
+        full, incremental, list_per_slug, day, backfill, wrong = (number(v) for v in m.groups())
+        figures |= {
+            f"{name}: requests per construction package, full crawl (day 0)": full,
+            f"{name}: requests per construction package, incremental (day 1)": incremental,
+            f"{name}: list calls per slug per day": list_per_slug,
+            f"{name}: national ordinary day, requests (goal ≤ 7,200)": day,
+            f"{name}: national ordinary day, hours at 1 request/s": day / 3600,
+            f"{name}: national ordinary day, hours at 2 requests/s": day / 7200,
+            f"{name}: first backfill (plan), requests": backfill,
+            f"{name}: first backfill (plan), hours at 1 request/s": backfill / 3600,
+            f"{name}: stored packages differing from the truth": wrong,
+        }
+    return figures
 
 
 def parse_leads(output: str) -> Figures:
@@ -207,7 +213,7 @@ class Bench:
 def benches(quick: bool, workdir: Path) -> list[Bench]:
     """The benchmarks at quick or full size."""
     crawl_packages = "500" if quick else "2000"
-    national = ["--slugs", "10", "--scale", "0.2"] if quick else ["--slugs", "40", "--scale", "0.5"]
+    national = ["--slugs", "30"] if quick else ["--slugs", "120"]
     crash = ["--kills", "4", "--slugs", "3", "--packages", "50"] if quick else ["--kills", "10"]
     found = [
         Bench("crawl", ["bench/crawl.py", "--packages", crawl_packages, "--concurrency", "8", "--runs", "1"],
@@ -215,7 +221,8 @@ def benches(quick: bool, workdir: Path) -> list[Bench]:
         Bench("store", ["bench/store.py", "--packages", "20000" if quick else "100000", "--runs", "1"],
               parse_store, note=f"{'20,000' if quick else '100,000'} packages, batches of 500, fresh DB"),
         Bench("national_day", ["bench/national_day.py", *national, "--workdir", str(workdir / "national")],
-              parse_national_day, note="slugs of 100–3,000 packages × scale; day 0 full, day 1 incremental"),
+              parse_national_day, note="registry LPSEs sized like the real 2026 portals; ours and today's "
+              "crawler side by side; day 0 plan + full crawl, day 1 plan + incremental; scaled to 600 LPSEs"),
         Bench("leads", ["bench/leads.py", "--sizes", "100000"], parse_leads,
               note="100,000 packages × 20,000 registrations, SQLite and PostgreSQL"),
         Bench("crash", ["bench/crash.py", *crash], parse_crash, note=" ".join(crash)),

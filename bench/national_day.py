@@ -1,7 +1,7 @@
 """Benchmark: the national host's ordinary day and first backfill, our crawler beside today's.
 
     .venv/bin/python bench/national_day.py [--slugs 60] [--seed 1] [--concurrency 16] [--workdir DIR]
-        [--baseline-setting NAME=VALUE ...] [--packages N]
+        [--baseline-rev REV] [--packages N]
 
 Never run in `make test`; it must count right, it need not be fast. Steps:
 
@@ -11,10 +11,12 @@ Never run in `make test`; it must count right, it need not be fast. Steps:
    600 LPSEs), each sized like a real portal (`packages="real"`: the fake's calibration on those
    lists) unless `--packages N` is given;
 3. two crawlers read the same fake into their own SQLite databases, side by side in this run:
-   **ours** (the crawler's defaults) and **today** (the same code with `--baseline-setting`s that
-   restore the behaviour before issue 10); each first runs `crawl --plan` (list calls only: the
-   backfill plan), then the full day-0 crawl; the fake moves to day 1 (`set_day(1)`: new packages,
-   stage moves, contracts signed) and each runs `--plan` and the incremental crawl again;
+   **ours** (this checkout, its defaults) and **today** (the code of `--baseline-rev`, by default
+   the commit on which issue 10 was filed, exported with `git archive` into the workdir and
+   run from there, with only its User-Agent made `Mozilla/5.0 …` so that the strict fake serves it
+   detail pages); ours first runs `crawl --plan` (list calls only: the backfill plan; today's code
+   has no plan), then both crawl day 0 in full; the fake moves to day 1 (`set_day(1)`: new
+   packages, stage moves, contracts signed) and both crawl again, incrementally;
 4. every crawl is checked against the fake's truth (`packages export` equals the construction
    records of the day), and every plan against the crawl that followed it.
 
@@ -50,8 +52,10 @@ from fake_spse import FakeSpse  # noqa: E402
 
 YEAR = 2026
 LISTS_2026 = Path(os.environ.get("LPSE_LEADS_SHARED", ROOT.parent / "shared")) / "fixtures/lpse/lists-2026"
-#: Settings that give today's (pre-issue-10) behaviour with the same code: 300-row pages.
-BASELINE_SETTINGS = ("LPSE_DT_PAGE_LENGTH=300",)
+#: The crawler as it was when issue 10 was filed (main, 2026-12-05): "today's crawler".
+BASELINE_REV = "e94a350"
+#: The only setting today's code gets: a User-Agent the 2026 host (and the strict fake) serves.
+BASELINE_SETTINGS = ("USER_AGENT=Mozilla/5.0 (compatible; lpse-leads/0.1; +https://example.invalid/bench)",)
 #: Politeness lifted for a local fake (crawler/README.md); the figures are request counts, not time.
 FAST = (
     "DOWNLOAD_DELAY=0",
@@ -66,9 +70,10 @@ FAST = (
 class Day:
     """One crawl of one crawler on one day, and the plan made just before it."""
 
-    plan: dict[str, Any]
+    plan: dict[str, Any]  # {} when the crawler's code has no --plan
     stats: dict[str, Any]
     seconds: float
+    list_calls: int = 0  # listing pages and list calls the fake answered during the crawl
     stored: int = 0
     wrong: int = 0
 
@@ -76,10 +81,6 @@ class Day:
     def requests(self) -> int:
         """SPSE requests of the crawl (robots.txt aside, as the plan counts)."""
         return int(self.stats["downloader/request_count"]) - int(self.stats.get("robotstxt/request_count", 0))
-
-    @property
-    def list_calls(self) -> int:
-        return self.plan["list_calls"]
 
 
 @dataclass
@@ -89,6 +90,8 @@ class Crawler:
     name: str
     settings: tuple[str, ...]
     db: Path
+    code: Path = ROOT  # the checkout whose `lpse_leads` runs
+    plans: bool = True  # `crawl --plan` and registry slugs exist in this code
     days: list[Day] = field(default_factory=list)
 
 
@@ -104,8 +107,11 @@ def crawl(
     """One `lpse-leads crawl` (subprocess) of every slug of the fake; its stats."""
     stats = args.workdir / f"{crawler.name}-{name}.json"
     command = [sys.executable, "-m", "lpse_leads", "crawl", "--year", str(YEAR),
-               "--site", ",".join(fake.world.slugs), "--registry-base", fake.url,
                "--db", f"sqlite:///{crawler.db}", "--stats", str(stats), *extra]  # fmt: skip
+    if crawler.plans:
+        command += ["--site", ",".join(fake.world.slugs), "--registry-base", fake.url]
+    else:
+        command += [arg for slug in fake.world.slugs for arg in ("--site", fake.base_url(slug))]
     concurrency = (
         f"CONCURRENT_REQUESTS_PER_DOMAIN={args.concurrency}",
         f"CONCURRENT_REQUESTS={args.concurrency}",
@@ -115,7 +121,7 @@ def crawl(
     env = {**os.environ, "LPSE_LEADS_HOME": str(args.workdir)}
     env.pop("LPSE_LEADS_DB", None)
     with (args.workdir / f"{crawler.name}-{name}.log").open("w", encoding="utf-8") as log:
-        done = subprocess.run(command, cwd=ROOT, stdout=log, stderr=subprocess.STDOUT, env=env)
+        done = subprocess.run(command, cwd=crawler.code, stdout=log, stderr=subprocess.STDOUT, env=env)
     if done.returncode != 0:
         raise SystemExit(
             f"{crawler.name} {name}: lpse-leads crawl exited with {done.returncode}; see {log.name}"
@@ -127,7 +133,7 @@ def check_against_truth(fake: FakeSpse, crawler: Crawler) -> tuple[int, int]:
     """(stored packages, packages missing, extra or different from the fake's truth of the day)."""
     done = subprocess.run(
         [sys.executable, "-m", "lpse_leads", "packages", "export", "--format", "jsonl", "--db",
-         f"sqlite:///{crawler.db}"], cwd=ROOT, capture_output=True, text=True, check=True,
+         f"sqlite:///{crawler.db}"], cwd=crawler.code, capture_output=True, text=True, check=True,
     )  # fmt: skip
     got = {(r["site"], r["code"]): r for r in map(loads_record, done.stdout.splitlines())}
     want = {(r["site"], r["code"]): r for r in fake.truth() if is_construction(r["category"])}
@@ -135,12 +141,19 @@ def check_against_truth(fake: FakeSpse, crawler: Crawler) -> tuple[int, int]:
     return len(got), wrong
 
 
+def list_calls_served(fake: FakeSpse) -> int:
+    """Listing pages and DataTables calls the fake has answered so far."""
+    return sum(sum(fake.stats()["requests"].get(kind, {}).values()) for kind in ("listing", "dt"))
+
+
 def run_day(fake: FakeSpse, crawler: Crawler, args: argparse.Namespace, day: int) -> Day:
-    """Plan, crawl and check one day of one crawler."""
-    plan = plan_from_stats(crawl(fake, crawler, args, f"day{day}-plan", "--plan"), None)
-    started = time.perf_counter()
+    """Plan (when the code can), crawl and check one day of one crawler."""
+    plan = {}
+    if crawler.plans:
+        plan = plan_from_stats(crawl(fake, crawler, args, f"day{day}-plan", "--plan"), None)
+    before, started = list_calls_served(fake), time.perf_counter()
     stats = crawl(fake, crawler, args, f"day{day}")
-    result = Day(plan, stats, time.perf_counter() - started)
+    result = Day(plan, stats, time.perf_counter() - started, list_calls_served(fake) - before)
     result.stored, result.wrong = check_against_truth(fake, crawler)
     return result
 
@@ -184,38 +197,63 @@ def hours(requests: float, per_second: float) -> float:
     return requests / per_second / 3600
 
 
-def report(crawler: Crawler, slugs: int, national: int) -> dict[str, float]:
+@dataclass
+class Truth:
+    """What the fake holds: construction packages on day 0 and day 1, and how many are new or changed."""
+
+    construction0: int
+    construction1: int = 0
+    changed1: int = 0
+
+
+def construction_records(fake: FakeSpse) -> dict[tuple[str, str], dict[str, Any]]:
+    return {(r["site"], r["code"]): r for r in fake.truth() if is_construction(r["category"])}
+
+
+def report(crawler: Crawler, truth: Truth, slugs: int, national: int) -> dict[str, float]:
     """Print one crawler's figures; return those of its SUMMARY."""
     day0, day1 = crawler.days
-    construction0 = sum(day0.plan["rows"].values())
-    changed1 = sum(day1.plan["rows"].values())
-    construction1 = changed1 + day1.plan["unchanged_rows"]
     scale = national / slugs
     tag = f"[{crawler.name}]"
-    print(f"{tag} settings: {' '.join(crawler.settings) or '(defaults)'}")
-    print(f"{tag} backfill plan: {day0.plan['requests']:,} requests ({day0.list_calls:,} list calls + "
-          f"{day0.plan['requests'] - day0.list_calls:,} detail) for {construction0:,} construction packages; "
-          f"the crawl spent {day0.requests:,} ({day0.seconds:.0f} s); stored {day0.stored:,}, "
-          f"{day0.wrong} differ from the truth")  # fmt: skip
-    print(f"{tag} day 0 (full): {day0.requests / construction0:.2f} requests per construction package")
+    print(f"{tag} code: {crawler.code}; settings: {' '.join(crawler.settings) or '(defaults)'}")
+    backfill = day0.plan.get("requests", day0.requests)
+    if day0.plan:
+        print(f"{tag} backfill plan: {backfill:,} requests ({day0.plan['list_calls']:,} list calls + "
+              f"{backfill - day0.plan['list_calls']:,} detail); the crawl then spent {day0.requests:,}; "
+              f"day 1 plan {day1.plan['requests']:,}, spent {day1.requests:,}")  # fmt: skip
+    print(f"{tag} day 0 (full): {day0.requests:,} requests ({day0.list_calls:,} list calls, "
+          f"{day0.seconds:.0f} s) "
+          f"for {truth.construction0:,} construction packages: {day0.requests / truth.construction0:.2f} per "
+          f"package; stored {day0.stored:,}, {day0.wrong} differ from the truth")  # fmt: skip
     print(f"{tag} day 1 (incremental): {day1.requests:,} requests ({day1.list_calls:,} list calls, "
-          f"{day1.list_calls / slugs:.1f} per slug) for {changed1:,} new or changed of {construction1:,} "
-          f"construction packages: {day1.requests / construction1:.3f} per package, "
-          f"{day1.requests / max(1, changed1):.2f} per new or changed; plan said {day1.plan['requests']:,}; "
-          f"stored {day1.stored:,}, {day1.wrong} differ from the truth")  # fmt: skip
-    day_national, backfill_national = day1.requests * scale, day0.plan["requests"] * scale
+          f"{day1.list_calls / slugs:.1f} per slug) for {truth.changed1:,} new or changed of "
+          f"{truth.construction1:,} construction packages: {day1.requests / truth.construction1:.3f} per "
+          f"package, {day1.requests / max(1, truth.changed1):.2f} per new or changed; "
+          f"stored {day1.stored:,}, "
+          f"{day1.wrong} differ from the truth")  # fmt: skip
+    day_national, backfill_national = day1.requests * scale, backfill * scale
     print(f"{tag} national ({national} LPSEs, ×{scale:.1f}): ordinary day ~{day_national:,.0f} "
           f"requests = {hours(day_national, 1):.2f} h at 1/s, {hours(day_national, 2):.2f} h at 2/s; "
           f"first backfill ~{backfill_national:,.0f} requests = {hours(backfill_national, 1):.1f} h at 1/s, "
           f"{hours(backfill_national, 2):.1f} h at 2/s")  # fmt: skip
     return {
-        "full": day0.requests / construction0,
-        "incremental": day1.requests / construction1,
+        "full": day0.requests / truth.construction0,
+        "incremental": day1.requests / truth.construction1,
         "list_per_slug": day1.list_calls / slugs,
         "day": day_national,
         "backfill": backfill_national,
         "wrong": float(day0.wrong + day1.wrong),
     }
+
+
+def baseline_checkout(rev: str, workdir: Path) -> Path:
+    """The files of `rev` exported into the workdir (`git archive`: nothing registered in the repo)."""
+    path = workdir / f"code-{rev}"
+    if not path.exists():
+        path.mkdir(parents=True)
+        archive = subprocess.run(["git", "archive", rev], cwd=ROOT, check=True, capture_output=True).stdout
+        subprocess.run(["tar", "-x", "-C", str(path)], input=archive, check=True)
+    return path
 
 
 def main() -> None:
@@ -227,15 +265,22 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--concurrency", type=int, default=16)
     parser.add_argument("--packages", type=int, help="packages per slug instead of the real portals' sizes")
-    parser.add_argument("--baseline-setting", action="append", metavar="NAME=VALUE",
-                        help=f"today's behaviour (default: {' '.join(BASELINE_SETTINGS)})")  # fmt: skip
+    parser.add_argument(
+        "--baseline-rev", default=BASELINE_REV, help="the code of today's crawler (git revision)"
+    )
     parser.add_argument("--workdir", type=Path, help="keep the databases, stats and logs here")
     args = parser.parse_args()
     args.workdir = args.workdir or Path(tempfile.mkdtemp(prefix="national-day-"))
     args.workdir.mkdir(parents=True, exist_ok=True)
     crawlers = [
         Crawler("ours", (), args.workdir / "ours.sqlite"),
-        Crawler("today", tuple(args.baseline_setting or BASELINE_SETTINGS), args.workdir / "today.sqlite"),
+        Crawler(
+            "today",
+            BASELINE_SETTINGS,
+            args.workdir / "today.sqlite",
+            baseline_checkout(args.baseline_rev, args.workdir),
+            plans=False,
+        ),
     ]
     if any(c.db.exists() for c in crawlers):
         raise SystemExit(f"{args.workdir} holds databases: the day-0 crawls need fresh ones")
@@ -248,12 +293,17 @@ def main() -> None:
         print(f"national day: {len(slugs)} of {national} registry LPSEs, {len(fake.truth()):,} packages "
               f"on day 0 ({sizes}), "
               f"concurrency {args.concurrency}, workdir {args.workdir}", flush=True)  # fmt: skip
+        before = construction_records(fake)
+        truth = Truth(len(before))
         for crawler in crawlers:
             crawler.days.append(run_day(fake, crawler, args, 0))
         fake.set_day(1)
+        after = construction_records(fake)
+        truth.construction1 = len(after)
+        truth.changed1 = sum(before.get(key) != record for key, record in after.items())
         for crawler in crawlers:
             crawler.days.append(run_day(fake, crawler, args, 1))
-    figures = {crawler.name: report(crawler, len(slugs), national) for crawler in crawlers}
+    figures = {crawler.name: report(crawler, truth, len(slugs), national) for crawler in crawlers}
     ours = figures["ours"]
     ok = ours["wrong"] == 0 and ours["day"] <= 7_200
     parts = [

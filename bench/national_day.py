@@ -45,6 +45,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from crawler.parsers import is_construction  # noqa: E402
+from crawler.parsers.listing import CONSTRUCTION_CATEGORIES  # noqa: E402
 from crawler.plan import plan_from_stats  # noqa: E402
 from crawler.registry import registry  # noqa: E402
 from domain.jsonio import loads_record  # noqa: E402
@@ -176,16 +177,13 @@ def machine() -> str:
 def calibration_line() -> str:
     """What the real 2026 lists say (measured now from ../shared), or why they are not used."""
     try:
-        from fake_spse.calibration import CONSTRUCTION, measure  # type: ignore[attr-defined]
-    except ImportError:
         from fake_spse.calibration import measure
-
-        CONSTRUCTION = ("Pekerjaan Konstruksi", "Pekerjaan Konstruksi Terintegrasi",
-                        "Jasa Konsultansi Badan Usaha Konstruksi")  # fmt: skip
+    except ImportError:
+        raise SystemExit("needs the fake calibrated on the real 2026 lists (fake_spse.calibration)") from None
     if not LISTS_2026.is_dir():
         raise SystemExit(f"{LISTS_2026} not found: the benchmark is calibrated on the real 2026 lists")
     real = measure(LISTS_2026)
-    construction = sum(real.categories.get(c, 0) for c in CONSTRUCTION) / real.rows
+    construction = sum(real.categories.get(c, 0) for c in CONSTRUCTION_CATEGORIES) / real.rows
     lengths = sorted(real.list_lengths.values())
     stages = ", ".join(f"{s} {n}" for s, n in Counter(real.stages).most_common())
     return (f"real 2026 tender lists ({len(lengths)} portals, {real.rows} rows): lengths {lengths}; "

@@ -76,7 +76,8 @@ class Day:
     seconds: float
     list_calls: int = 0  # listing pages and list calls the fake answered during the crawl
     stored: int = 0
-    wrong: int = 0
+    wrong: int = 0  # missing, extra or different records
+    missing: int = 0  # of those, missing or extra
 
     @property
     def requests(self) -> int:
@@ -130,16 +131,16 @@ def crawl(
     return json.loads(stats.read_text(encoding="utf-8"))
 
 
-def check_against_truth(fake: FakeSpse, crawler: Crawler) -> tuple[int, int]:
-    """(stored packages, packages missing, extra or different from the fake's truth of the day)."""
+def check_against_truth(fake: FakeSpse, crawler: Crawler) -> tuple[int, int, int]:
+    """(stored packages, packages missing/extra/different from the fake's truth, of those missing/extra)."""
     done = subprocess.run(
         [sys.executable, "-m", "lpse_leads", "packages", "export", "--format", "jsonl", "--db",
          f"sqlite:///{crawler.db}"], cwd=crawler.code, capture_output=True, text=True, check=True,
     )  # fmt: skip
     got = {(r["site"], r["code"]): r for r in map(loads_record, done.stdout.splitlines())}
     want = {(r["site"], r["code"]): r for r in fake.truth() if is_construction(r["category"])}
-    wrong = len(set(got) ^ set(want)) + sum(got[k] != want[k] for k in set(got) & set(want))
-    return len(got), wrong
+    missing = len(set(got) ^ set(want))
+    return len(got), missing + sum(got[k] != want[k] for k in set(got) & set(want)), missing
 
 
 def list_calls_served(fake: FakeSpse) -> int:
@@ -155,7 +156,7 @@ def run_day(fake: FakeSpse, crawler: Crawler, args: argparse.Namespace, day: int
     before, started = list_calls_served(fake), time.perf_counter()
     stats = crawl(fake, crawler, args, f"day{day}")
     result = Day(plan, stats, time.perf_counter() - started, list_calls_served(fake) - before)
-    result.stored, result.wrong = check_against_truth(fake, crawler)
+    result.stored, result.wrong, result.missing = check_against_truth(fake, crawler)
     return result
 
 
@@ -222,13 +223,14 @@ def report(crawler: Crawler, truth: Truth, slugs: int, national: int) -> dict[st
     print(f"{tag} day 0 (full): {day0.requests:,} requests ({day0.list_calls:,} list calls, "
           f"{day0.seconds:.0f} s) "
           f"for {truth.construction0:,} construction packages: {day0.requests / truth.construction0:.2f} per "
-          f"package; stored {day0.stored:,}, {day0.wrong} differ from the truth")  # fmt: skip
+          f"package; stored {day0.stored:,}, {day0.wrong} differ from the truth "
+          f"({day0.missing} missing or extra)")  # fmt: skip
     print(f"{tag} day 1 (incremental): {day1.requests:,} requests ({day1.list_calls:,} list calls, "
           f"{day1.list_calls / slugs:.1f} per slug) for {truth.changed1:,} new or changed of "
           f"{truth.construction1:,} construction packages: {day1.requests / truth.construction1:.3f} per "
           f"package, {day1.requests / max(1, truth.changed1):.2f} per new or changed; "
           f"stored {day1.stored:,}, "
-          f"{day1.wrong} differ from the truth")  # fmt: skip
+          f"{day1.wrong} differ from the truth ({day1.missing} missing or extra)")  # fmt: skip
     day_national, backfill_national = day1.requests * scale, backfill * scale
     print(f"{tag} national ({national} LPSEs, ×{scale:.1f}): ordinary day ~{day_national:,.0f} "
           f"requests = {hours(day_national, 1):.2f} h at 1/s, {hours(day_national, 2):.2f} h at 2/s; "

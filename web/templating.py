@@ -6,6 +6,7 @@ role may see. A new area adds its entry with ``add_nav`` (see web/README.md).
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 from importlib import resources
 from typing import Any
@@ -23,6 +24,21 @@ TEMPLATES.env.filters.update(
     rupiah=rupiah, short_date=short_date, basis_label=basis_label, safe_link=safe_link
 )
 TEMPLATES.env.filters.update(npwp=npwp_display)
+
+
+def schedule_time(text: str | None) -> str:
+    """A jadwal time as SPSE showed it (ISO, WIB) → `16 Mar 2026 09:00`; a date alone → `16 Mar 2026`."""
+    if not text:
+        return "–"
+    try:
+        moment = dt.datetime.fromisoformat(text)
+    except ValueError:
+        return text
+    day = short_date(moment.date())
+    return day if len(text) <= 10 else f"{day} {moment:%H:%M}"
+
+
+TEMPLATES.env.filters.update(schedule_time=schedule_time)
 TEMPLATES.env.globals.update(is_pre_award=is_pre_award, DISMISS_REASONS=DISMISS_REASONS)
 
 #: Indonesian names of lead statuses.

@@ -65,6 +65,9 @@ def test_lead_page_shows_package_contractor_estimate_and_history(world: World, a
         "Buka di SPSE",
         "/lelang/A000/pengumumanlelang",
         "Belum ada perubahan status",
+        "Jadwal",
+        "Penandatanganan Kontrak",
+        "16 Mar 2026 09:00",
     ):
         assert text in page, text
     saved = client.post(

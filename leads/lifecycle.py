@@ -76,12 +76,23 @@ def apply_status(
     now: dt.datetime,
     reason: str | None = None,
     registration_no: str | None = None,
+    note_event: bool = False,
 ) -> bool:
-    """Write one status change and its event; True when the status changed (same status: note only)."""
+    """Write one status change and its event; True when the status changed.
+
+    Same status: only the note is stored — and, with ``note_event`` (a person writing in the
+    workbench), kept in the history as an event from the status to itself.
+    """
     connection = session.connection()
     if old == status:
         if note:
             connection.execute(update(Lead).where(Lead.id == lead_id).values(note=note))
+            if note_event:
+                connection.execute(
+                    insert(LeadEvent).values(
+                        lead_id=lead_id, at=now, old_status=old, new_status=status, by=by, note=note
+                    )
+                )
         return False
     connection.execute(
         update(Lead)
@@ -156,4 +167,5 @@ def change_status(
         now=now,
         reason=reason if status == "dismissed" else None,
         registration_no=registration_no if status == "registered" else None,
+        note_event=True,
     )

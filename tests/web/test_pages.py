@@ -77,6 +77,18 @@ def test_lead_page_shows_package_contractor_estimate_and_history(world: World, a
     page = client.get(saved.headers["location"]).text
     assert "Tersimpan" in page and "telepon PPK" in page and "officer.a@bpjs.example" in page
     assert _events(world, lead) == [("new", "contacted", "officer.a@bpjs.example", "telepon PPK", None, None)]
+    # a later note on the same status stays in the history too (nothing is overwritten unseen)
+    again = {"status": "contacted", "note": "PPK minta surat resmi", "csrf_token": csrf}
+    assert client.post(f"/leads/{lead}/status", data=again).status_code == 303
+    assert _events(world, lead)[-1] == (
+        "contacted",
+        "contacted",
+        "officer.a@bpjs.example",
+        "PPK minta surat resmi",
+        None,
+        None,
+    )
+    assert "telepon PPK" in client.get(f"/leads/{lead}").text
     assert "kode A000" in client.get("/leads?tab=contacted").text
 
 

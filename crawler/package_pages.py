@@ -97,17 +97,7 @@ class PackagePages:
         item.locations = list(page.get("locations") or [])
         item.rup_codes = list(page.get("rup_codes") or [])
         kind = protocol.LIST_KINDS[item.list]
-        todo: dict[str, str] = {}
-        for tab in page.get("tabs") or []:
-            key = protocol.tab_key(kind, tab.get("href") or "")
-            if key is not None and key not in todo:
-                todo[key] = response.urljoin(tab["href"])
-        order = [key for key, _ in kind.tabs]
-        package.todo = sorted(todo.items(), key=lambda kv: order.index(kv[0]))
-        schedule = page.get("schedule_href")
-        if kind.schedule_path:
-            url = protocol.schedule_url(item.site, kind, item.code)
-            package.todo.append((protocol.SCHEDULE, response.urljoin(schedule) if schedule else url))
+        package.todo = protocol.detail_tabs(kind, item.site, item.code, page, response.urljoin)
         yield from self._next(package)
 
     def _next(self, package: PendingPackage) -> Iterator[Request | PackageItem]:
@@ -121,7 +111,7 @@ class PackagePages:
             url,
             callback=self.parse_tab,
             errback=self.tab_failed,
-            headers={"Referer": package.announcement},
+            headers=protocol.tab_headers(package.announcement),
             cb_kwargs={"package": package, "tab": tab},
             meta={"cookiejar": self._jar(package.item.site), PAGE: "tab"},
         )

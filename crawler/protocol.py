@@ -9,24 +9,28 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
+from typing import Any
 from urllib.parse import unquote, urlencode, urlsplit
 
 __all__ = [
     "LIST_KINDS",
     "ListKind",
     "SiteUrlError",
+    "announcement_headers",
     "announcement_url",
     "check_year",
     "datatables_body",
     "datatables_headers",
+    "detail_tabs",
     "endpoint_url",
     "listing_url",
     "normalise_site",
     "origin_of",
     "parse_sites",
     "schedule_url",
+    "tab_headers",
     "tab_key",
     "token_from_cookie",
     "token_from_page",
@@ -200,6 +204,38 @@ def tab_key(kind: ListKind, href: str) -> str | None:
         if re.search(pattern, parts.path):
             return key
     return None
+
+
+def detail_tabs(
+    kind: ListKind, site: str, code: str, announcement: Mapping[str, Any], urljoin: Callable[[str], str]
+) -> list[tuple[str, str]]:
+    """The (tab key, URL) pages to read after a parsed announcement, in tab-bar order, then the jadwal.
+
+    Only tabs the announcement shows and that we use (its stage decides which exist); the jadwal
+    from the stage cell's link, else its usual path. `urljoin` resolves links against the page.
+    """
+    found: dict[str, str] = {}
+    for tab in announcement.get("tabs") or []:
+        key = tab_key(kind, tab.get("href") or "")
+        if key is not None and key not in found:
+            found[key] = urljoin(tab["href"])
+    order = [key for key, _ in kind.tabs]
+    todo = sorted(found.items(), key=lambda kv: order.index(kv[0]))
+    usual = schedule_url(site, kind, code)
+    if usual is not None:
+        schedule = announcement.get("schedule_href")
+        todo.append((SCHEDULE, urljoin(schedule) if schedule else usual))
+    return todo
+
+
+def announcement_headers(listing: str) -> dict[str, str]:
+    """Headers of an announcement request: Referer = the listing page (without it: 403 Akses Ditolak)."""
+    return {"Referer": listing}
+
+
+def tab_headers(announcement: str) -> dict[str, str]:
+    """Headers of a tab or jadwal request: Referer = the package's own announcement page."""
+    return {"Referer": announcement}
 
 
 def datatables_body(kind: ListKind, token: str, start: int, length: int, draw: int = 1) -> str:

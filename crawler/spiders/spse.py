@@ -326,7 +326,7 @@ class SpseSpider(PackagePages, scrapy.Spider):
             package.announcement,
             callback=self.parse_announcement,
             errback=self.announcement_failed,
-            headers={"Referer": listing},
+            headers=protocol.announcement_headers(listing),
             cb_kwargs={"package": package, "list_stage": row.get("stage")},
             meta={"cookiejar": self._jar(site), PAGE: "announcement"},
         )

@@ -24,6 +24,8 @@ class FakeSpse:
     `packages` is the day-0 count of every slug, a mapping slug → count, or "real" (each slug's
     tender list as long as a real 2026 portal's, `fake_spse.calibration`). `access` is the
     host's detail-page rules, strict by default (a test may relax them, `fake_spse.access`).
+    `variant` puts the host in a situation a test asks for: a challenge page in front of it, or a
+    changed page layout (`fake_spse.variants`; "none" by default).
     """
 
     def __init__(
@@ -36,9 +38,10 @@ class FakeSpse:
         faults: str | Profile = "none",
         port: int = 0,
         access: Access = STRICT,
+        variant: str = "none",
     ):
         self.world = build_world(list(slugs), packages, seed, year, day)
-        self.server = FakeSpseServer(self.world, faults=faults, port=port, access=access)
+        self.server = FakeSpseServer(self.world, faults=faults, port=port, access=access, variant=variant)
         self._thread: threading.Thread | None = None
 
     def start(self) -> FakeSpse:

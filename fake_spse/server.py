@@ -14,7 +14,7 @@ import secrets
 import threading
 import time
 import uuid
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from http.cookies import SimpleCookie
 from http.server import ThreadingHTTPServer
 from urllib.parse import parse_qs, urlsplit
@@ -29,6 +29,7 @@ from fake_spse.pages import Site
 from fake_spse.routes import match_detail
 from fake_spse.rows import ENDPOINT_LIST, PAGE_LIST
 from fake_spse.truth import truth_records
+from fake_spse.variants import CHALLENGE_HEADERS, CHALLENGE_PAGE, VARIANTS, relabel
 from fake_spse.world import World
 
 
@@ -56,9 +57,13 @@ class FakeSpseServer(ThreadingHTTPServer):
         port: int = 0,
         host: str = "127.0.0.1",
         access: Access = STRICT,
+        variant: str = "none",
     ):
+        if variant not in VARIANTS:
+            raise ValueError(f"unknown variant {variant!r}; expected one of {', '.join(VARIANTS)}")
         self.world = world
         self.access = access
+        self.variant = variant
         self.site = Site(world)
         self.faults = Faults(faults, world.seed)
         self.stats = Stats()
@@ -151,6 +156,10 @@ class Handler(FaultyHandler):
         if segments and segments[0] == "_fake":
             self._admin(method, segments[1:], body)
             return
+        if self.server.variant == "challenge":  # a challenge in front of the host answers everything
+            answer = Response(403, CHALLENGE_PAGE, kind="challenge")
+            self._send(answer, method, None, CHALLENGE_HEADERS)
+            return
         is_dt = len(segments) == 3 and segments[1] == "dt"
         decision, answered = self.answer_fault(method, is_dt)
         if answered:
@@ -206,7 +215,10 @@ class Handler(FaultyHandler):
             return Response(403, body, kind=f"forbidden_{why}")
         if package is not None and tab != "pengumuman" and self.server.faults.tab_broken(self.path):
             return Response(500, site.server_error_page(slug), kind="tab_error")
-        return site.detail(slug, kind, tab, code)
+        page = site.detail(slug, kind, tab, code)
+        if self.server.variant == "relabelled":
+            return replace(page, body=relabel(page.body))
+        return page
 
     def _listing(self, slug: str, kind: str) -> tuple[Response, dict[str, str]]:
         """Listing page: open/reuse the session, set the cookie, put the token in the JS."""

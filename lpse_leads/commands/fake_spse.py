@@ -25,6 +25,13 @@ def register(subparsers: Any) -> None:
     p.add_argument("--year", type=int, default=2026)
     p.add_argument("--day", type=int, default=0, help="days after day 0 (stages advance, packages appear)")
     p.add_argument("--faults", default="none", choices=("none", "flaky", "hostile"))
+    p.add_argument(
+        "--variant",
+        default="none",
+        choices=("none", "challenge", "relabelled"),
+        help="a situation to show: a Cloudflare challenge in front of the host, or detail pages with "
+        "changed labels (e.g. to see what `lpse-leads probe` says)",
+    )
     p.add_argument("--truth", type=Path, help="write the expected records (JSON lines) to this file")
     p.set_defaults(func=run)
 
@@ -50,6 +57,7 @@ def run(args: argparse.Namespace) -> int:
             day=args.day,
             faults=args.faults,
             port=args.port,
+            variant=args.variant,
         )
     except OSError as exc:
         raise UserError(f"cannot listen on 127.0.0.1:{args.port}: {exc}") from exc

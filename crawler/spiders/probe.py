@@ -20,17 +20,10 @@ from twisted.python.failure import Failure
 
 from crawler import probe, protocol
 from crawler.middlewares import PAGE
+from crawler.spiders.spse import session_cookie
 
 #: Rows asked of each list: enough to find a construction package, small for the host.
 PROBE_LIST_LENGTH = 25
-
-
-def _session_cookie(response: Response) -> str:
-    for header in response.headers.getlist(b"Set-Cookie"):
-        name, _, rest = header.decode("latin-1").partition("=")
-        if name.strip() == "SPSE_SESSION":
-            return rest.split(";", 1)[0]
-    return ""
 
 
 def _headers(response: Response) -> dict[str, str]:
@@ -111,7 +104,7 @@ class ProbeSpider(scrapy.Spider):
 
     def on_listing(self, response: Response, step: probe.Step, retry_of: str | None) -> Iterator[Request]:
         if self._save(step, response):
-            token = probe.read_listing(step, response.text, _session_cookie(response))
+            token = probe.read_listing(step, response.text, session_cookie(response))
             if token:
                 self.token = token
         if retry_of is not None:

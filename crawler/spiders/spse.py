@@ -75,7 +75,7 @@ def _truthy(value: Any) -> bool:
     return str(value).strip().lower() in ("1", "true", "yes", "on")
 
 
-def _session_cookie(response: Response) -> str:
+def session_cookie(response: Response) -> str:
     """The SPSE_SESSION value set by a listing page ('' when none)."""
     for header in response.headers.getlist(b"Set-Cookie"):
         name, _, rest = header.decode("latin-1").partition("=")
@@ -151,7 +151,7 @@ class SpseSpider(PackagePages, scrapy.Spider):
     def parse_listing(self, response: Response, run: _ListRun) -> Iterator[Request]:
         """Read the token (page JS, else the session cookie) and ask for a page of the list."""
         token = protocol.token_from_page(response.text) or protocol.token_from_cookie(
-            _session_cookie(response)
+            session_cookie(response)
         )
         if not token:
             yield from self._defer_list(run, "no_token")

@@ -90,6 +90,12 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         help="do not e-mail the operator (mail.ops_to) about sites that turned degraded or dark",
     )
     add_db_argument(parser)
+    add_settings_argument(parser)
+    parser.set_defaults(func=run)
+
+
+def add_settings_argument(parser: argparse.ArgumentParser) -> None:
+    """`-s NAME=VALUE` (repeatable): a Scrapy setting over the crawler's, for `crawl` and `probe`."""
     parser.add_argument(
         "-s",
         "--set",
@@ -98,7 +104,6 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         metavar="NAME=VALUE",
         help="override a Scrapy setting, as `scrapy crawl -s` does (repeatable)",
     )
-    parser.set_defaults(func=run)
 
 
 def _settings(overrides: list[str], jsonl: Path | None) -> Any:

@@ -16,6 +16,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from lpse_leads.commands.crawl import add_settings_argument
 from lpse_leads.commands.run import add_config_argument
 from lpse_leads.errors import UserError
 
@@ -37,14 +38,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     )
     add_config_argument(parser)
     parser.add_argument("--out", type=Path, metavar="DIR", help="save every response (and probe.json) here")
-    parser.add_argument(
-        "-s",
-        "--set",
-        action="append",
-        default=[],
-        metavar="NAME=VALUE",
-        help="override a crawler setting, as `lpse-leads crawl -s` does (repeatable)",
-    )
+    add_settings_argument(parser)
     parser.set_defaults(func=run)
 
 

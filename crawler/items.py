@@ -8,12 +8,12 @@ detail request. Both share one natural key, `(site, code)`, computed by `package
 
 from __future__ import annotations
 
-import hashlib
-import json
 from collections.abc import Mapping
 from dataclasses import dataclass, field, fields
 from decimal import Decimal
 from typing import Any
+
+from crawler import refetch
 
 __all__ = ["ListSeenItem", "PackageItem", "PlanItem", "list_fingerprint", "package_key", "package_record"]
 
@@ -92,33 +92,14 @@ def package_record(item: PackageItem) -> dict[str, Any]:
     return record
 
 
-def _money_text(value: Any) -> str:
-    """A stable text for an amount: `750.9E+6`, `750900000` and `750900000.00` all agree."""
-    if value is None or value == "":
-        return ""
-    amount = value if isinstance(value, Decimal) else Decimal(str(value))
-    return format(amount.normalize(), "f")
-
-
 def list_fingerprint(row: Mapping[str, Any]) -> str:
     """A stable hash of the list-row fields that signal a change worth re-reading the details.
 
-    Covers stage, name + badge flags, the rounded HPS/pagu and the contract value column; a
-    package whose fingerprint is unchanged since the last crawl needs no detail request.
-    `row` is a row of `crawler.parsers.parse_list`. 16 hex digits (64 bits) are plenty per site.
+    Covers stage + badge flags, the name, the rounded HPS/pagu and the contract value column, one
+    short hash each (`v2:<stage>.<name>.<value>.<contract>`, crawler/refetch.py), so that a
+    changed row also says which pages it needs. `row` is a row of `crawler.parsers.parse_list`.
     """
-    approximate = row.get("estimate_value")
-    if approximate is None:
-        approximate = row.get("budget_value")
-    parts = [
-        row.get("stage") or "",
-        row.get("name") or "",
-        sorted(row.get("flags") or []),
-        _money_text(approximate),
-        _money_text(row.get("contract_value")),
-    ]
-    digest = hashlib.sha256(json.dumps(parts, ensure_ascii=False).encode("utf-8"))
-    return digest.hexdigest()[:16]
+    return refetch.list_fingerprint(row)
 
 
 @dataclass

@@ -49,6 +49,8 @@ class PendingPackage:
     announcement: str = ""
     todo: list[tuple[str, str]] = field(default_factory=list)
     rounds: int = 0  # times a failed page of this package was put off to later in the run
+    priority: int = 0  # Scrapy priority of its requests: leads first (crawler/refetch.py)
+    only: tuple[str, ...] | None = None  # after the announcement, just these pages (a known package)
 
 
 def failure_reason(failure: Failure) -> str:
@@ -97,6 +99,14 @@ class PackagePages:
         item.locations = list(page.get("locations") or [])
         item.rup_codes = list(page.get("rup_codes") or [])
         kind = protocol.LIST_KINDS[item.list]
+        if package.only is not None:  # a known package: only what its row change needs
+            package.todo = [
+                (key, url)
+                for key in package.only
+                if (url := protocol.page_url(item.site, kind, key, item.code))
+            ]
+            yield from self._next(package)
+            return
         package.todo = protocol.detail_tabs(kind, item.site, item.code, page, response.urljoin)
         yield from self._next(package)
 
@@ -114,6 +124,7 @@ class PackagePages:
             headers=protocol.tab_headers(package.announcement),
             cb_kwargs={"package": package, "tab": tab},
             meta={"cookiejar": self._jar(package.item.site), PAGE: "tab"},
+            priority=package.priority,
         )
 
     def parse_tab(

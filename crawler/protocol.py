@@ -57,6 +57,8 @@ class ListKind:
     announcement_path: str
     schedule_path: str | None
     tabs: tuple[tuple[str, str], ...]
+    #: tab key → path of that tab, for pages read without first reading the announcement.
+    tab_paths: tuple[tuple[str, str], ...] = ()
 
 
 # Tab keys: what the spider does with the page behind each one.
@@ -79,6 +81,10 @@ LIST_KINDS: dict[str, ListKind] = {
                 (WINNERS, r"/evaluasi/[^/?#]+/pemenang/?$"),
                 (CONTRACT, r"/evaluasi/[^/?#]+/pemenangberkontrak/?$"),
             ),
+            tab_paths=(
+                (WINNERS, "/evaluasi/{code}/pemenang"),
+                (CONTRACT, "/evaluasi/{code}/pemenangberkontrak"),
+            ),
         ),
         ListKind(
             name="non_tender",
@@ -91,6 +97,10 @@ LIST_KINDS: dict[str, ListKind] = {
                 (WINNERS, r"/evaluasinontender/[^/?#]+/pemenang/?$"),
                 (CONTRACT, r"/evaluasinontender/[^/?#]+/pemenangberkontrak/?$"),
             ),
+            tab_paths=(
+                (WINNERS, "/evaluasinontender/{code}/pemenang"),
+                (CONTRACT, "/evaluasinontender/{code}/pemenangberkontrak"),
+            ),
         ),
         ListKind(
             name="darurat",
@@ -100,6 +110,7 @@ LIST_KINDS: dict[str, ListKind] = {
             announcement_path="/darurat/pengumumandarurat?id={code}",
             schedule_path=None,
             tabs=((REALISATION, r"/darurat/pengumumandaruratpemenang$"),),
+            tab_paths=((REALISATION, "/darurat/pengumumandaruratpemenang?id={code}"),),
         ),
         ListKind(
             name="pencatatan",
@@ -109,6 +120,7 @@ LIST_KINDS: dict[str, ListKind] = {
             announcement_path="/pencatatan/pengumumannonspk?id={code}",
             schedule_path=None,
             tabs=((REALISATION, r"/pencatatan/pengumumannonspkpemenang$"),),
+            tab_paths=((REALISATION, "/pencatatan/pengumumannonspkpemenang?id={code}"),),
         ),
         ListKind(
             name="swakelola",
@@ -118,6 +130,7 @@ LIST_KINDS: dict[str, ListKind] = {
             announcement_path="/swakelola/{code}/pengumuman",
             schedule_path=None,
             tabs=((REALISATION, r"/swakelola/pengumumanswakelolapelaksana/[^/?#]+$"),),
+            tab_paths=((REALISATION, "/swakelola/pengumumanswakelolapelaksana/{code}"),),
         ),
     )
 }
@@ -192,6 +205,25 @@ def announcement_url(site: str, kind: ListKind, code: str) -> str:
 def schedule_url(site: str, kind: ListKind, code: str) -> str | None:
     """The jadwal page of one package, for lists that have one (tender, non tender)."""
     return site + kind.schedule_path.format(code=code) if kind.schedule_path else None
+
+
+def page_url(site: str, kind: ListKind, key: str, code: str) -> str | None:
+    """The URL of one tab (or the jadwal) of a package, built without reading its announcement."""
+    if key == SCHEDULE:
+        return schedule_url(site, kind, code)
+    path = dict(kind.tab_paths).get(key)
+    return site + path.format(code=code) if path else None
+
+
+_SITE_CLOCK = re.compile(r"seedTime\s*:\s*parseInt\(\s*(\d{12,14})\s*\)")
+
+
+def site_time(text: str) -> dt.datetime | None:
+    """The site's own clock from the footer script every SPSE page carries (`seedTime: parseInt(<ms>)`)."""
+    m = _SITE_CLOCK.search(text)
+    if not m:
+        return None
+    return dt.datetime.fromtimestamp(int(m.group(1)) / 1000, dt.timezone(dt.timedelta(hours=7)))
 
 
 def tab_key(kind: ListKind, href: str) -> str | None:

@@ -8,7 +8,7 @@ last read details for. A crawl loads that mapping once through the callable name
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from typing import TypeAlias
+from typing import Any, TypeAlias
 
 from scrapy.settings import BaseSettings
 from scrapy.utils.misc import load_object
@@ -25,3 +25,16 @@ def load_known_fingerprints(settings: BaseSettings, sites: list[str]) -> Mapping
     loader: StateLoader = load_object(spec) if isinstance(spec, str) else spec
     known = loader(settings, list(sites))
     return known if known is not None else {}
+
+
+#: `reader(site, code) -> stored record | None`, with an optional `close()`.
+RecordReader: TypeAlias = Callable[[str, str], Mapping[str, Any] | None]
+
+
+def load_record_reader(settings: BaseSettings) -> RecordReader | None:
+    """The configured LPSE_RECORD_READER factory's reader (dotted path or callable), or None."""
+    spec = settings.get("LPSE_RECORD_READER")
+    if not spec:
+        return None
+    factory = load_object(spec) if isinstance(spec, str) else spec
+    return factory(settings)

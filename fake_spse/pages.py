@@ -48,6 +48,8 @@ class Site:
         """One template with the values every page needs."""
         context.setdefault("title", "Informasi Tender")
         context.setdefault("heading", context["title"])
+        # The site's clock, as every real page's footer script carries it (seedTime, epoch ms).
+        context.setdefault("now_ms", int(self.world.now.timestamp() * 1000))
         return self.env.get_template(template).render(slug=slug, year=self.world.year, **context)
 
     def message(self, slug: str, status: int, headline: str, text: str, kind: str) -> Response:

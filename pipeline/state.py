@@ -15,6 +15,7 @@ from sqlalchemy import select
 from dbschema import ensure_schema
 from pipeline.db import make_engine
 from pipeline.models import Package, Site
+from pipeline.rebuild import package_query, rebuild_records
 
 #: The Scrapy setting holding the database URL (the crawl command sets it from `--db`).
 DB_SETTING = "LPSE_LEADS_DB"
@@ -44,3 +45,35 @@ def fingerprints(engine: Any, sites: list[str]) -> dict[tuple[str, str], str]:
     )
     with engine.connect() as connection:
         return {(site, code): fp for site, code, fp in connection.execute(query)}
+
+
+class RecordReader:
+    """Reads one stored package record (docs/package-format.md) by (site, code), on demand.
+
+    Named (as `pipeline.state.record_reader`) in the Scrapy setting `LPSE_RECORD_READER`: the
+    spider asks it only for packages whose list row changed, to read just the pages the change
+    needs (crawler/refetch.py) and keep everything else as stored.
+    """
+
+    def __init__(self, engine: Any):
+        self.engine = engine
+
+    def __call__(self, site: str, code: str) -> dict[str, Any] | None:
+        query = package_query().where(Site.url == site, Package.code == code)
+        with self.engine.connect() as connection:
+            rows = list(connection.execute(query))
+            if not rows:
+                return None
+            return rebuild_records(connection, rows)[rows[0].id]
+
+    def close(self) -> None:
+        """Release the database connections."""
+        self.engine.dispose()
+
+
+def record_reader(settings: Any) -> RecordReader | None:
+    """A `RecordReader` on the crawl's database; None without one or for a full crawl."""
+    url = settings.get(DB_SETTING)
+    if not url or settings.getbool(FULL_SETTING):
+        return None
+    return RecordReader(make_engine(url, immediate=False))

@@ -23,6 +23,7 @@ from typing import Any
 
 from crawler.inaproc_access import HOW_TO_GET_A_TOKEN, TOKEN_ENV, TOKEN_SETTING
 from crawler.registry import NATIONAL_BASE, expand_sites
+from lpse_leads.crawl_budget import BUDGET_REASONS, apply_budget, budget_rows
 from lpse_leads.dbopt import add_db_argument, open_database, open_database_url, resolve_db_url
 from lpse_leads.errors import UserError
 
@@ -83,6 +84,18 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser.add_argument("--jsonl", type=Path, metavar="FILE", help="write one JSON record per package")
     parser.add_argument("--stats", type=Path, metavar="FILE", help="write the crawl's stats as JSON")
     parser.add_argument("--full", action="store_true", help="ignore the incremental state; read all")
+    parser.add_argument(
+        "--max-requests",
+        type=int,
+        metavar="N",
+        help="stop after N requests (lists first, then leads: contract, winner, the rest); "
+        "the next run resumes where this one stopped",
+    )
+    parser.add_argument(
+        "--until",
+        metavar="HH:MM",
+        help="stop at this time of day, Asia/Jakarta (same order; the next run resumes)",
+    )
     parser.add_argument(
         "--no-notify",
         dest="notify",
@@ -146,10 +159,12 @@ def run(args: argparse.Namespace) -> int:
     except ValueError as exc:
         raise UserError(str(exc)) from None
     settings = _settings(args.set, args.jsonl)
+    apply_budget(settings, args.max_requests, args.until)
     config = _notify_config(args) if args.notify else None
     open_database(args).dispose()  # schema made current first (SQLite); PostgreSQL: one-line UserError
     settings.set("LPSE_LEADS_DB", resolve_db_url(args), priority="cmdline")
     settings.set("LPSE_STATE_LOADER", "pipeline.state.load_fingerprints", priority="project")
+    settings.set("LPSE_RECORD_READER", "pipeline.state.record_reader", priority="project")
     if args.plan:  # nothing to validate or store: the store would record an empty crawl run
         settings.set("ITEM_PIPELINES", {}, priority="cmdline")
 
@@ -194,7 +209,8 @@ def run(args: argparse.Namespace) -> int:
             print(outcome.line())
     failed = any(key.startswith(("lpse/list_failed/", "lpse/host_blocked/")) for key in stats)
     dark = any(v.get("verdict") == "dark" for v in verdicts.values())
-    return 0 if stats.get("finish_reason") == "finished" and not failed and not dark else 1
+    finished = stats.get("finish_reason") in ("finished", *BUDGET_REASONS)
+    return 0 if finished and not failed and not dark else 1
 
 
 def _notify_config(args: argparse.Namespace) -> Any:
@@ -242,6 +258,7 @@ def summary_rows(stats: dict[str, Any]) -> list[tuple[str, str]]:
         ],
         ("elapsed", f"{float(stats.get('elapsed_time_seconds', 0.0)):.1f} s"),
         ("finish reason", str(stats.get("finish_reason", "?"))),
+        *budget_rows(stats),
     ]
     return rows
 

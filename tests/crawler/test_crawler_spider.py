@@ -14,10 +14,11 @@ from scrapy.utils.test import get_crawler
 from twisted.python.failure import Failure
 
 from crawler.items import ListSeenItem, PackageItem, list_fingerprint
+from crawler.list_pages import ListRun
 from crawler.middlewares import PAGE, ErrorPage
 from crawler.parsers import parse_list
 from crawler.protocol import LIST_KINDS
-from crawler.spiders.spse import SpseSpider, _ListRun
+from crawler.spiders.spse import SpseSpider
 
 SITE = "http://127.0.0.1:9/kota-a"
 TENDER = LIST_KINDS["tender"]
@@ -63,6 +64,7 @@ ANNOUNCEMENT = b"""<html><body><div id="main">
 def crawler():
     crawler = get_crawler(SpseSpider, {"LPSE_DT_PAGE_LENGTH": 2, "LPSE_TOKEN_REFRESH_TIMES": 2})
     crawler.spider = crawler._create_spider(site=SITE + "/", year="2026")
+    crawler.spider._open_runs = 0  # lists read: detail requests go out at once (see the holding test)
     return crawler
 
 
@@ -71,8 +73,8 @@ def spider(crawler) -> SpseSpider:
     return crawler.spider
 
 
-def run(start: int = 0, refreshes: int = 0, rounds: int = 0, kinds=(TENDER,)) -> _ListRun:
-    return _ListRun(SITE, tuple(kinds), TOKEN, start=start, refreshes=refreshes, rounds=rounds)
+def run(start: int = 0, refreshes: int = 0, rounds: int = 0, kinds=(TENDER,)) -> ListRun:
+    return ListRun(SITE, tuple(kinds), TOKEN, start=start, refreshes=refreshes, rounds=rounds)
 
 
 def list_page(spider: SpseSpider, body: bytes, start: int = 0, refreshes: int = 0, **kw) -> list:
@@ -119,7 +121,7 @@ def test_listing_page_without_token_gives_up_that_list_and_opens_the_next(spider
     assert list(spider.parse_listing(response, run())) == []  # the last list: nothing follows
     assert crawler.stats.get_value("lpse/list_failed/no_token") == 1
     assert spider._later == []  # a page without a token is not a passing fault
-    (listing,) = spider.parse_listing(response, _ListRun(SITE, (TENDER, LIST_KINDS["non_tender"])))
+    (listing,) = spider.parse_listing(response, ListRun(SITE, (TENDER, LIST_KINDS["non_tender"])))
     assert listing.method == "GET" and "/nontender?" in listing.url  # no token yet: its listing page
 
 
@@ -306,11 +308,31 @@ def test_an_announcement_that_is_not_one_drops_the_package(spider, crawler) -> N
     assert crawler.stats.get_value("lpse/package_failed/parse_error") == 1
 
 
+def test_detail_requests_wait_until_every_list_is_read(spider) -> None:
+    spider._open_runs = 1
+    kinds = (TENDER, LIST_KINDS["non_tender"])
+    (next_list,) = list_page(
+        spider, dt_body(tender_row("1001", "Pekerjaan Konstruksi")), start=2, kinds=kinds
+    )
+    assert "/dt/pl?" in next_list.url  # the lists go on
+    (held,) = spider._held
+    assert held.url == f"{SITE}/lelang/1001/pengumumanlelang"
+
+
+def test_leads_go_first(spider) -> None:
+    body = dt_body(
+        tender_row("1001", "Pekerjaan Konstruksi"),
+        tender_row("1002", "Pekerjaan Konstruksi", "Rp. 850.000,00"),
+    )
+    first, second, _next_page = list_page(spider, body)
+    assert (first.priority, second.priority) == (0, 20)  # contract signed: read before pre-award
+
+
 def test_a_host_that_refuses_connections_ends_the_sites_lists(spider, crawler) -> None:
     from twisted.internet.error import ConnectionRefusedError
 
     kinds = (TENDER, LIST_KINDS["non_tender"], LIST_KINDS["darurat"])
-    listing = spider._listing_request(_ListRun(SITE, kinds))
+    listing = spider._listing_request(ListRun(SITE, kinds))
     assert fail(listing, ConnectionRefusedError()) == []  # no other list of a host that is down
     assert crawler.stats.get_value("lpse/list_failed/ConnectionRefusedError") == 3
     assert spider._later == []

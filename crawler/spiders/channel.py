@@ -17,8 +17,9 @@ from twisted.python.failure import Failure
 
 from crawler import protocol
 from crawler.middlewares import PAGE
+from crawler.package_pages import failure_reason
 from crawler.parsers.errors import ParseError
-from crawler.spiders.spse import _truthy, failure_reason
+from crawler.spiders.spse import _truthy
 from crawler.state import load_known_fingerprints
 from domain.jsonio import to_json
 

@@ -9,17 +9,18 @@ with FakeInaproc(seed=1, year=2026) as fake:
 
 from __future__ import annotations
 
-import threading
 from typing import Any
 
 from fake_inaproc.server import FakeInaprocServer
 from fake_inaproc.truth import SOURCES, truth_records
 from fake_inaproc.world import World
-from fake_spse.http import serve_in_thread
+from fake_spse.http import RunningFake
 
 
-class FakeInaproc:
+class FakeInaproc(RunningFake):
     """A running fake INAPROC host in a daemon thread; a context manager."""
+
+    thread_name = "fake-inaproc"
 
     def __init__(
         self,
@@ -32,32 +33,6 @@ class FakeInaproc:
     ):
         self.world = World(seed, year, plans_per_government=plans, day=day)
         self.server = FakeInaprocServer(self.world, faults=faults, port=port)
-        self._thread: threading.Thread | None = None
-
-    def start(self) -> FakeInaproc:
-        """Start serving (idempotent)."""
-        if self._thread is None:
-            self._thread = serve_in_thread(self.server, "fake-inaproc")
-        return self
-
-    def stop(self) -> None:
-        """Stop serving and close the socket."""
-        if self._thread is not None:
-            self.server.shutdown()
-            self._thread.join()
-            self._thread = None
-        self.server.server_close()
-
-    def __enter__(self) -> FakeInaproc:
-        return self.start()
-
-    def __exit__(self, *exc: object) -> None:
-        self.stop()
-
-    @property
-    def url(self) -> str:
-        """`http://127.0.0.1:P`."""
-        return self.server.url
 
     @property
     def token(self) -> str:

@@ -7,18 +7,18 @@ with FakeSpse(slugs=["kemkes"], packages=200, seed=1, year=2026) as fake:
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Iterable, Mapping
 from typing import Any
 
 from fake_spse.access import STRICT, Access
 from fake_spse.faults import Profile
-from fake_spse.server import FakeSpseServer, serve_in_thread
+from fake_spse.http import RunningFake
+from fake_spse.server import FakeSpseServer
 from fake_spse.truth import truth_records
 from fake_spse.world import build_world
 
 
-class FakeSpse:
+class FakeSpse(RunningFake):
     """A running fake SPSE host serving several slugs; a context manager.
 
     `packages` is the day-0 count of every slug, a mapping slug → count, or "real" (each slug's
@@ -27,6 +27,8 @@ class FakeSpse:
     `variant` puts the host in a situation a test asks for: a challenge page in front of it, or a
     changed page layout (`fake_spse.variants`; "none" by default).
     """
+
+    thread_name = "fake-spse"
 
     def __init__(
         self,
@@ -42,32 +44,6 @@ class FakeSpse:
     ):
         self.world = build_world(list(slugs), packages, seed, year, day)
         self.server = FakeSpseServer(self.world, faults=faults, port=port, access=access, variant=variant)
-        self._thread: threading.Thread | None = None
-
-    def start(self) -> FakeSpse:
-        """Start serving in a daemon thread (idempotent)."""
-        if self._thread is None:
-            self._thread = serve_in_thread(self.server)
-        return self
-
-    def stop(self) -> None:
-        """Stop serving and close the listening socket."""
-        if self._thread is not None:
-            self.server.shutdown()
-            self._thread.join()
-            self._thread = None
-        self.server.server_close()
-
-    def __enter__(self) -> FakeSpse:
-        return self.start()
-
-    def __exit__(self, *exc: object) -> None:
-        self.stop()
-
-    @property
-    def url(self) -> str:
-        """`http://127.0.0.1:P`."""
-        return self.server.url
 
     def base_url(self, slug: str) -> str:
         """`http://127.0.0.1:P/<slug>`: the `site` of this slug's records."""

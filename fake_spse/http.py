@@ -9,13 +9,16 @@ from __future__ import annotations
 
 import collections
 import contextlib
+import signal
 import socket
 import struct
 import threading
 import time
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from http.server import BaseHTTPRequestHandler
-from typing import Any
+from pathlib import Path
+from typing import Any, Self
 
 from fake_spse.faults import Decision, Faults
 
@@ -165,3 +168,60 @@ def serve_in_thread(server: Any, name: str = "fake-host") -> threading.Thread:
     thread = threading.Thread(target=server.serve_forever, name=name, daemon=True)
     thread.start()
     return thread
+
+
+class RunningFake:
+    """A fake host's server in a daemon thread: start, stop, a context manager, its URL.
+
+    The fakes (`FakeSpse`, `FakeInaproc`) differ in their world and their server; how they run
+    is the same, so it is written once here. A subclass sets `self.server` in its `__init__`.
+    """
+
+    server: Any
+    thread_name = "fake-host"
+    _thread: threading.Thread | None = None
+
+    def start(self) -> Self:
+        """Start serving (idempotent)."""
+        if self._thread is None:
+            self._thread = serve_in_thread(self.server, self.thread_name)
+        return self
+
+    def stop(self) -> None:
+        """Stop serving and close the listening socket."""
+        if self._thread is not None:
+            self.server.shutdown()
+            self._thread.join()
+            self._thread = None
+        self.server.server_close()
+
+    def __enter__(self) -> Self:
+        return self.start()
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop()
+
+    @property
+    def url(self) -> str:
+        """`http://127.0.0.1:P`."""
+        return self.server.url
+
+
+def serve_until_stopped(
+    fake: RunningFake, records: Callable[[], Iterable[dict[str, Any]]], truth: Path | None, lines: list[str]
+) -> None:
+    """The `fake-*` commands' loop: serve, write the truth (JSON lines) if asked, print `lines`
+    (the URLs a crawler needs), then wait for SIGTERM/SIGINT."""
+    from domain.jsonio import dumps_record
+
+    stop = threading.Event()
+    for sig in (signal.SIGTERM, signal.SIGINT):
+        signal.signal(sig, lambda *_: stop.set())
+    with fake:
+        if truth is not None:
+            with truth.open("w", encoding="utf-8") as out:
+                for record in records():
+                    out.write(dumps_record(record) + "\n")
+        for line in [*lines, f"admin: {fake.url}/_fake/stats"]:
+            print(line, flush=True)
+        stop.wait()

@@ -23,7 +23,6 @@ from domain.jsonio import dumps_record
 from fake_spse.access import STRICT, Access, refusal
 from fake_spse.faults import Decision, Faults, Profile
 from fake_spse.http import FaultyHandler, Response, Stats
-from fake_spse.http import serve_in_thread as serve_host
 from fake_spse.lpse_index import INDEX_PATH, index_body
 from fake_spse.pages import Site
 from fake_spse.routes import match_detail
@@ -271,7 +270,3 @@ class Handler(FaultyHandler):
             return
         self._send(Response(200, text, ctype, "admin"), method, None)
 
-
-def serve_in_thread(server: FakeSpseServer) -> threading.Thread:
-    """Run `serve_forever` in a daemon thread; stop with `server.shutdown()`."""
-    return serve_host(server, "fake-spse")

@@ -4,8 +4,6 @@ fake world until SIGTERM/SIGINT; print the site URL and the API token; optionall
 from __future__ import annotations
 
 import argparse
-import signal
-import threading
 from pathlib import Path
 from typing import Any
 
@@ -30,8 +28,8 @@ def register(subparsers: Any) -> None:
 
 def run(args: argparse.Namespace) -> int:
     """Start the server, print its URL and token, write the truth, wait for a stop signal."""
-    from domain.jsonio import dumps_record
     from fake_inaproc import FakeInaproc
+    from fake_spse.http import serve_until_stopped
 
     if args.day < 0 or args.plans < 1:
         raise UserError("--day must be ≥ 0 and --plans ≥ 1")
@@ -41,16 +39,6 @@ def run(args: argparse.Namespace) -> int:
         )
     except OSError as exc:
         raise UserError(f"cannot listen on 127.0.0.1:{args.port}: {exc}") from exc
-    stop = threading.Event()
-    for sig in (signal.SIGTERM, signal.SIGINT):
-        signal.signal(sig, lambda *_: stop.set())
-    with fake:
-        if args.truth:
-            with args.truth.open("w", encoding="utf-8") as out:
-                for record in fake.truth():
-                    out.write(dumps_record(record) + "\n")
-        print(f"site: {fake.url}  (sirup, ekatalog and inaproc-api)", flush=True)
-        print(f"api token: {fake.token}", flush=True)
-        print(f"admin: {fake.url}/_fake/stats", flush=True)
-        stop.wait()
+    lines = [f"site: {fake.url}  (sirup, ekatalog and inaproc-api)", f"api token: {fake.token}"]
+    serve_until_stopped(fake, fake.truth, args.truth, lines)
     return 0

@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import signal
-import threading
 from pathlib import Path
 from typing import Any
 
@@ -38,8 +36,8 @@ def register(subparsers: Any) -> None:
 
 def run(args: argparse.Namespace) -> int:
     """Start the server, print its URLs, write the truth, and wait for a stop signal."""
-    from domain.jsonio import dumps_record
     from fake_spse import FakeSpse
+    from fake_spse.http import serve_until_stopped
 
     packages: int | str = args.packages
     if args.packages != "real":
@@ -61,16 +59,5 @@ def run(args: argparse.Namespace) -> int:
         )
     except OSError as exc:
         raise UserError(f"cannot listen on 127.0.0.1:{args.port}: {exc}") from exc
-    stop = threading.Event()
-    for sig in (signal.SIGTERM, signal.SIGINT):
-        signal.signal(sig, lambda *_: stop.set())
-    with fake:
-        if args.truth:
-            with args.truth.open("w", encoding="utf-8") as out:
-                for record in fake.truth():
-                    out.write(dumps_record(record) + "\n")
-        for slug in args.slug:
-            print(fake.base_url(slug), flush=True)
-        print(f"admin: {fake.url}/_fake/stats", flush=True)
-        stop.wait()
+    serve_until_stopped(fake, fake.truth, args.truth, [fake.base_url(slug) for slug in args.slug])
     return 0

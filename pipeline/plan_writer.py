@@ -20,6 +20,7 @@ from pipeline.bulkio import bulk_insert, chunks
 from pipeline.contractors import dialect_insert
 from pipeline.locations import resolve_location
 from pipeline.models import Package, PackageLocation, PackageRupCode, Plan, Site
+from pipeline.writer import LOCATION_COLUMNS
 
 #: Plan record keys stored as columns, compared to tell a change.
 PLAN_FIELDS = (
@@ -146,19 +147,8 @@ class PlanWriter:
         ids = sorted(targets)
         for chunk in chunks(ids):
             connection.execute(delete(PackageLocation).where(PackageLocation.package_id.in_(chunk)))
-        columns = (
-            "package_id",
-            "position",
-            "raw",
-            "kabkota_code",
-            "kabkota_name",
-            "province_code",
-            "province_name",
-            "confidence",
-            "derived_from",
-        )
         rows = [(pid, 0, *plans[targets[pid]]) for pid in ids]
-        bulk_insert(connection, PackageLocation.__table__, columns, rows)
+        bulk_insert(connection, PackageLocation.__table__, LOCATION_COLUMNS, rows)
         stmt = update(Package.__table__).where(Package.id == bindparam("b_id")).values(last_changed=now)
         connection.execute(stmt, [{"b_id": pid} for pid in ids])
         return len(ids)

@@ -83,7 +83,8 @@ class BatchResult:
 #: Column order of the child rows built in `_replace_children` and `_history`.
 _FLAG_COLUMNS = ("package_id", "position", "flag")
 _STAGE_COLUMNS = ("package_id", "position", *STAGE_FIELDS)
-_LOCATION_COLUMNS = (
+#: Also written by `plan_writer` (a purchase's location derived from its plan).
+LOCATION_COLUMNS = (
     "package_id",
     "position",
     "raw",
@@ -333,7 +334,7 @@ class PackageWriter:
         for model, columns, rows in (
             (PackageFlag, _FLAG_COLUMNS, flags),
             (PackageStage, _STAGE_COLUMNS, stages),
-            (PackageLocation, _LOCATION_COLUMNS, locations),
+            (PackageLocation, LOCATION_COLUMNS, locations),
             (PackageWinner, _WINNER_COLUMNS, winners),
             (PackageRupCode, _RUP_COLUMNS, rup_codes),
         ):

@@ -25,6 +25,7 @@ from rich.table import Table
 from sqlalchemy import Engine
 
 from crawler.inaproc_access import HOW_TO_GET_A_TOKEN, TOKEN_ENV
+from crawler.registry import expand_sites
 from domain.dates import JAKARTA
 from lpse_leads import steps
 from lpse_leads.config import AppConfig, CrawlConfig
@@ -246,6 +247,13 @@ def crawl_plan(config: AppConfig, years: tuple[int, ...]) -> list[tuple[int, str
     return [(year, source, sites[source]) for year in years for source in config.crawl.sources]
 
 
+def crawl_label(year: int, source: str, sites: tuple[str, ...]) -> str:
+    """The step's title: SPSE sites counted as the crawl reads them (`all` is every registry LPSE)."""
+    if source != "spse":
+        return f"Crawl {source}, {year}"
+    return f"Crawl {len(expand_sites(sites))} site(s), {year}"
+
+
 def _crawl_settings(crawl: CrawlConfig) -> dict[str, Any]:
     """The `-s` overrides of the crawl: the configured ones plus the contact URL for the User-Agent."""
     settings = dict(crawl.settings)
@@ -273,7 +281,7 @@ def _steps(
         if source == "inaproc-api" and not config.inaproc.api_token:
             summary.notes.append(f"INAPROC API not crawled: {HOW_TO_GET_A_TOKEN}")
             continue
-        label = f"Crawl {len(sites)} site(s), {year}" if source == "spse" else f"Crawl {source}, {year}"
+        label = crawl_label(year, source, sites)
         with display.step(label, summary) as note:
             crawl = config.crawl
             env = {"LPSE_LEADS_HOME": str(config.data.home)}

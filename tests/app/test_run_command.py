@@ -7,11 +7,12 @@ import io
 
 import pytest
 
+from crawler.registry import registry
 from fake_spse import FakeSpse
 from lpse_leads.cli import main
 from lpse_leads.config import load_config
 from lpse_leads.demo import QUIET_KABKOTA, _config_text, awarded, branch_table, first_kabkota
-from lpse_leads.run import RunSummary
+from lpse_leads.run import RunSummary, crawl_label
 from lpse_leads.steps import queue_name
 
 
@@ -53,6 +54,18 @@ def test_summary_adds_the_store_counters_of_each_crawl():
     assert summary.status == "failed"
     assert stats["run/leads/KC-A"] == 2
     assert stats["run/failure/1"] == "Digests: boom"
+
+
+def test_the_crawl_step_counts_the_sites_that_all_and_slugs_stand_for():
+    lpses = registry()
+    assert len(lpses) > 500
+    assert crawl_label(2026, "spse", ("all",)) == f"Crawl {len(lpses)} site(s), 2026"
+    # a slug and `all` name the same LPSE once, as the crawl reads it
+    slug = lpses[0].slug
+    assert crawl_label(2026, "spse", (slug, "all")) == f"Crawl {len(lpses)} site(s), 2026"
+    urls = ("https://spse.inaproc.id/kemkes", "https://spse.inaproc.id/jakarta")
+    assert crawl_label(2025, "spse", urls) == "Crawl 2 site(s), 2025"
+    assert crawl_label(2026, "sirup", ("https://sirup.inaproc.id",)) == "Crawl sirup, 2026"
 
 
 @pytest.mark.parametrize(

@@ -32,6 +32,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 PYTHON = sys.executable
 Figures = dict[str, float]
+#: Work folders under the runner's temporary folder that a benchmark wants empty at every run.
+FRESH_FOLDERS = ("national", "next_day")
 _NUMBER = r"([\d,]+(?:\.\d+)?)"
 
 
@@ -110,6 +112,30 @@ def parse_national_day(output: str) -> Figures:
             f"{name}: stored packages differing from the truth": wrong,
         }
     return figures
+
+
+def parse_next_day(output: str) -> Figures:
+    """bench/next_day.py's SUMMARY line: both days' requests, per construction package, list calls per
+    slug, and the stored packages that differ from the fake's truth."""
+    m = _search(
+        rf"^SUMMARY full: {_NUMBER} requests, {_NUMBER} per construction package; next day: {_NUMBER} "
+        rf"requests \({_NUMBER} new, {_NUMBER} changed\), {_NUMBER} per construction package; "
+        rf"list calls per slug {_NUMBER} / {_NUMBER}; mismatches with truth {_NUMBER} / {_NUMBER}",
+        output,
+    )
+    full, per_full, day, new, changed, per_day, lists0, lists1, wrong0, wrong1 = map(number, m.groups())
+    return {
+        "next day: requests, full first crawl (day 0)": full,
+        "next day: requests per construction package, full crawl (day 0)": per_full,
+        "next day: requests, incremental (day 1)": day,
+        "next day: new packages (day 1)": new,
+        "next day: changed packages (day 1)": changed,
+        "next day: requests per construction package, incremental (day 1)": per_day,
+        "next day: list calls per slug, day 0": lists0,
+        "next day: list calls per slug, day 1": lists1,
+        "next day: stored packages differing from the truth, day 0": wrong0,
+        "next day: stored packages differing from the truth, day 1": wrong1,
+    }
 
 
 def parse_leads(output: str) -> Figures:
@@ -215,6 +241,7 @@ def benches(quick: bool, workdir: Path) -> list[Bench]:
     crawl_packages = "500" if quick else "2000"
     national = ["--slugs", "30"] if quick else ["--slugs", "120"]
     crash = ["--kills", "4", "--slugs", "3", "--packages", "50"] if quick else ["--kills", "10"]
+    next_day = ["--slugs", "3", "--packages", "300" if quick else "1000", "--seed", "21"]
     found = [
         Bench("crawl", ["bench/crawl.py", "--packages", crawl_packages, "--concurrency", "8", "--runs", "1"],
               parse_crawl, note=f"1 slug, {crawl_packages} packages, concurrency 8, both clients per run"),
@@ -223,6 +250,9 @@ def benches(quick: bool, workdir: Path) -> list[Bench]:
         Bench("national_day", ["bench/national_day.py", *national, "--workdir", str(workdir / "national")],
               parse_national_day, note="registry LPSEs sized like the real 2026 portals; ours and today's "
               "crawler side by side; day 0 plan + full crawl, day 1 plan + incremental; scaled to 600 LPSEs"),
+        Bench("next_day", ["bench/next_day.py", *next_day, "--workdir", str(workdir / "next_day")],
+              parse_next_day, note=f"{next_day[1]} slugs × {next_day[3]} packages, seed 21, strict 2026 "
+              "fake; day 0 full crawl, day 1 incremental into the same database; list calls per slug"),
         Bench("leads", ["bench/leads.py", "--sizes", "100000"], parse_leads,
               note="100,000 packages × 20,000 registrations, SQLite and PostgreSQL"),
         Bench("crash", ["bench/crash.py", *crash], parse_crash, note=" ".join(crash)),
@@ -275,7 +305,8 @@ def run_bench(bench: Bench, runs: int, workdir: Path) -> Outcome:
     """Run one benchmark `runs` times, each in a subprocess; parse each output."""
     outcome = Outcome(bench)
     for i in range(1, runs + 1):
-        shutil.rmtree(workdir / "national", ignore_errors=True)  # national_day.py wants a fresh folder
+        for fresh in FRESH_FOLDERS:  # each run starts from an empty folder (and database)
+            shutil.rmtree(workdir / fresh, ignore_errors=True)
         SAMPLES.append(Sample(os.getloadavg()[0], other_test_runs()))
         started = time.monotonic()
         print(f"[{bench.name} {i}/{runs}] {' '.join(bench.args)}", flush=True)

@@ -58,6 +58,18 @@ AUTOTHROTTLE_TARGET_CONCURRENCY = 1.0
 
 # Default True (kept explicit): the DataTables token is tied to the SPSE_SESSION cookie.
 COOKIES_ENABLED = True
+# Not a Scrapy setting. Scrapy's CookiesMiddleware asks tldextract whether each cookie's domain
+# is a public suffix, and tldextract's default is to download the Public Suffix List (from
+# publicsuffix.org, then GitHub) once per process unless its disk cache already holds it: on a
+# server without internet, or whose cache is empty or not writable, every crawl tried and
+# logged two tracebacks before using the snapshot bundled with tldextract. The SPSE hosts set
+# their session cookie on their own host name, which the bundled snapshot judges as well as
+# today's list. Empty values (tldextract >= 5.4; read when Scrapy first imports tldextract and
+# builds its extractor, after this module is loaded) mean: the bundled snapshot, no download,
+# no disk cache. This module is loaded in every crawl process (`lpse-leads crawl`, the child
+# `run` starts, `scrapy crawl`); an operator who sets either variable keeps their value.
+os.environ.setdefault("TLDEXTRACT_PUBLIC_SUFFIX_LIST_URLS", "")
+os.environ.setdefault("TLDEXTRACT_CACHE", "")
 
 # Default 180. SPSE pages are small; a stuck request should be retried sooner.
 DOWNLOAD_TIMEOUT = 60

@@ -25,7 +25,9 @@ class FakeSpse(RunningFake):
     tender list as long as a real 2026 portal's, `fake_spse.calibration`). `access` is the
     host's detail-page rules, strict by default (a test may relax them, `fake_spse.access`).
     `variant` puts the host in a situation a test asks for: a challenge page in front of it, or a
-    changed page layout (`fake_spse.variants`; "none" by default).
+    changed page layout (`fake_spse.variants`; "none" by default). Schedules are postponed
+    while packages run, as on the real host (`fake_spse.revisions`); `revisions=False` (tests
+    only) serves every schedule as generated.
     """
 
     thread_name = "fake-spse"
@@ -41,8 +43,9 @@ class FakeSpse(RunningFake):
         port: int = 0,
         access: Access = STRICT,
         variant: str = "none",
+        revisions: bool = True,
     ):
-        self.world = build_world(list(slugs), packages, seed, year, day)
+        self.world = build_world(list(slugs), packages, seed, year, day, revisions)
         self.server = FakeSpseServer(self.world, faults=faults, port=port, access=access, variant=variant)
 
     def base_url(self, slug: str) -> str:

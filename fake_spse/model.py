@@ -8,7 +8,7 @@ of work bought outside an SPSE selection: no schedule and no winner, only realis
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 
 LISTS = ("tender", "non_tender", "darurat", "pencatatan", "swakelola")
@@ -24,6 +24,19 @@ class Stage:
     start: datetime
     end: datetime
     changes: int = 0
+
+
+@dataclass(frozen=True, slots=True)
+class Revision:
+    """A postponement of a schedule (`fake_spse.revisions`): shown from `at` on, never before.
+
+    The stage running at `at` ends `delta` later and every later stage moves by `delta`;
+    `stages` is the whole schedule the jadwal shows from `at` on, its revised stages counted
+    once more in the Perubahan column."""
+
+    at: datetime
+    delta: timedelta
+    stages: tuple[Stage, ...]
 
 
 @dataclass(frozen=True, slots=True)
@@ -55,7 +68,7 @@ class State:
 
 @dataclass(frozen=True)
 class Package:
-    """The full plan of one package; `state(now)` says what is visible at a given time."""
+    """The full plan of one package; `state(now)` and `schedule(now)` say what is visible at a given time."""
 
     slug: str
     list: str
@@ -92,6 +105,7 @@ class Package:
     finished_at: datetime | None = None  # records (darurat, pencatatan, swakelola)
     realisations: tuple[tuple[str, Decimal, date], ...] = field(default=())  # records
     executor: str = ""  # swakelola: Tipe Pelaksana Swakelola
+    revision: Revision | None = None  # a postponed schedule (its moments above are already moved)
 
     @property
     def is_record(self) -> bool:
@@ -102,6 +116,12 @@ class Package:
     def selection_word(self) -> str:
         """ "Seleksi" for consultancy tenders, else "Tender": the word of its badges and fates."""
         return "Seleksi" if self.selection == "Seleksi" else "Tender"
+
+    def schedule(self, now: datetime) -> tuple[Stage, ...]:
+        """The jadwal as the site shows it at `now`: the original one until a revision takes effect."""
+        if self.revision is not None and now >= self.revision.at:
+            return self.revision.stages
+        return self.stages
 
     def state(self, now: datetime) -> State:
         """Stage text, badges and which tabs exist at `now`."""
@@ -121,7 +141,7 @@ class Package:
             return State(f"{word} Gagal", tuple(flags), False, False, True)
         winner = self.winner_at is not None and now >= self.winner_at
         contract = winner and self.contract_at is not None and now >= self.contract_at
-        current = next((s.name for s in self.stages if now < s.end), None)
+        current = next((s.name for s in self.schedule(now) if now < s.end), None)
         if current is None:
             done = "Tender Sudah Selesai" if tender else "Paket Sudah Selesai"
             return State(done, tuple(flags), winner, contract, True)

@@ -233,7 +233,7 @@ class Site:
                 "changes": s.changes,
                 "history": f"/{slug}/{history}/{int(p.code) + 1000 * (i + 1)}/history",
             }
-            for i, s in enumerate(p.stages)
+            for i, s in enumerate(p.schedule(self.world.now))
         ]
         return self.render("jadwal.html", slug, rows=rows, **{**common, "heading": heading})
 

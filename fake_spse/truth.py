@@ -75,7 +75,7 @@ def package_record(p: Package, state: State, site: str, now: datetime) -> dict[s
     if state.contract:
         record["contract_winners"] = [_winner(w, contract=True) for w in p.winners]
     record["stages"] = [
-        {"name": s.name, "start": s.start.isoformat(), "end": s.end.isoformat()} for s in p.stages
+        {"name": s.name, "start": s.start.isoformat(), "end": s.end.isoformat()} for s in p.schedule(now)
     ]
     return record
 

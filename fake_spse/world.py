@@ -4,7 +4,12 @@ Every package is generated from its own random stream seeded by (seed, slug, ind
 slug's world can be built lazily on first request and day N only *adds* packages and moves
 time on: the same (seed, slug, year, day) always gives the same pages. Each package carries
 its whole plan (schedule, winner, contract date, cancellation time); what is shown on a day
-is derived from the plan and the world's clock by `Package.state`.
+is derived from the plan and the world's clock by `Package.state` and `Package.schedule`.
+
+About 30% of tenders and non tenders are postponed once while they run (`fake_spse.revisions`):
+from that moment on the jadwal, the list row's stage and the truth show the revised schedule,
+never before. On by default, as on the real host; a test may build a world without them
+(`revisions=False`).
 """
 
 from __future__ import annotations
@@ -18,6 +23,7 @@ from domain.dates import JAKARTA
 from fake_spse import calibration
 from fake_spse.generate import TENDER_SHARE, SlugPlan, five_minutes, generate_package
 from fake_spse.model import LISTS, Package, Stage, State, Winner
+from fake_spse.revisions import revise
 
 __all__ = ["LISTS", "Package", "Sizes", "Stage", "State", "Winner", "World", "build_world"]
 
@@ -33,9 +39,19 @@ class World:
 
     `packages_per_slug` is one day-0 count for all slugs, or a mapping slug → count (a national
     host serves slugs of very different sizes); each slug's daily new packages are ~1% of its own.
+    `revisions` postpones some schedules while they run (`fake_spse.revisions`); a test may turn
+    it off, the fake never runs without it otherwise.
     """
 
-    def __init__(self, slugs: Iterable[str], packages_per_slug: Sizes, seed: int, year: int, day: int = 0):
+    def __init__(
+        self,
+        slugs: Iterable[str],
+        packages_per_slug: Sizes,
+        seed: int,
+        year: int,
+        day: int = 0,
+        revisions: bool = True,
+    ):
         self.slugs = tuple(slugs)
         if isinstance(packages_per_slug, Mapping):
             missing = [slug for slug in self.slugs if slug not in packages_per_slug]
@@ -45,6 +61,7 @@ class World:
         self.seed = seed
         self.year = year
         self.day = day
+        self.revisions = revisions
         self._plans: dict[str, SlugPlan] = {}
         self._packages: dict[str, list[Package]] = {}
         self._indexes: dict[str, tuple[int, dict[tuple[str, str], Package]]] = {}
@@ -93,7 +110,8 @@ class World:
             plan = self._plans.get(slug) or self._plans.setdefault(slug, SlugPlan(slug, self.seed, self.year))
             have = self._packages.setdefault(slug, [])
             for index in range(len(have), wanted):
-                have.append(generate_package(plan, self.seed, index, self._announced(slug, index)))
+                package = generate_package(plan, self.seed, index, self._announced(slug, index))
+                have.append(revise(package, self.seed) if self.revisions else package)
             return have[:wanted]
 
     def find(self, slug: str, kind: str, code: str) -> Package | None:
@@ -119,7 +137,12 @@ class World:
 
 
 def build_world(
-    slugs: Iterable[str], packages_per_slug: Sizes | str, seed: int, year: int, day: int = 0
+    slugs: Iterable[str],
+    packages_per_slug: Sizes | str,
+    seed: int,
+    year: int,
+    day: int = 0,
+    revisions: bool = True,
 ) -> World:
     """A world for these slugs (one day-0 count, one per slug, or "real"); generated when asked for.
 
@@ -129,4 +152,4 @@ def build_world(
         packages_per_slug = calibration.real_sizes(slugs, tender_share=TENDER_SHARE)
     elif isinstance(packages_per_slug, str):
         raise ValueError(f"packages per slug: a count, a mapping or 'real', got {packages_per_slug!r}")
-    return World(slugs, packages_per_slug, seed, year, day)
+    return World(slugs, packages_per_slug, seed, year, day, revisions)

@@ -36,6 +36,13 @@ from crawler.plan import row_requests, stage_class
 from crawler.state import load_known_fingerprints, load_record_reader
 
 
+def _may_outrun_schedule(row: Mapping[str, Any]) -> bool:
+    """An unchanged row at a running winner stage: its stored jadwal may no longer place it (a site
+    that postpones the running stage keeps showing it past its stored end; refetch.plan checks)."""
+    stage = str(row.get("stage") or "").lower()
+    return refetch.is_winner_stage(stage) and "selesai" not in stage
+
+
 def _truthy(value: Any) -> bool:
     """`-a full=1` / `true` / `yes` → True."""
     return str(value).strip().lower() in ("1", "true", "yes", "on")
@@ -120,16 +127,21 @@ class SpseSpider(ListPages, PackagePages, scrapy.Spider):
         code = row["code"]
         fingerprint = list_fingerprint(row)
         known = None if self.full else self.known.get((site, code))
-        if known == fingerprint:
-            self._inc("lpse/list_unchanged")
-            if not self.plan:
-                yield ListSeenItem(site=site, list=kind.name, code=code, fingerprint=fingerprint)
-            return
-        stored = self._stored(site, code) if known is not None else None
+        unchanged = known == fingerprint
+        stored = None
+        if known is not None and (not unchanged or _may_outrun_schedule(row)):
+            stored = self._stored(site, code)
         decided = refetch.FULL
         if stored is not None:
             facts = refetch.Stored.from_record(known, stored)
             decided = refetch.plan(kind.name, row, facts, self._site_now.get(site))
+        if unchanged and (stored is None or not decided.pages):
+            self._inc("lpse/list_unchanged")
+            if not self.plan:
+                yield ListSeenItem(site=site, list=kind.name, code=code, fingerprint=fingerprint)
+            return
+        if "schedule_revised" in decided.reasons:
+            self._inc("lpse/refetch/schedule_revised")
         if self.plan:  # a known package costs only the pages its change needs (crawler/refetch.py)
             stage = stage_class(row)
             cost = len(row_requests(kind, row)) if decided.full else len(decided.pages)

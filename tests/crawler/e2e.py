@@ -53,6 +53,27 @@ def crawl(
     return records, json.loads(stats.read_text(encoding="utf-8"))
 
 
+def crawl_into(fake: FakeSpse, db: str, stats: Path, *extra: str, slugs: list[str] = SLUGS) -> dict[str, Any]:
+    """Run `python -m lpse_leads crawl --db DB` (incremental unless `--full` is in `extra`); its stats."""
+    cmd = [sys.executable, "-m", "lpse_leads", "crawl", "--year", "2026", "--db", db, "--stats", str(stats)]
+    for slug in slugs:
+        cmd += ["--site", fake.base_url(slug)]
+    for setting in FAST:
+        cmd += ["-s", setting]
+    done = subprocess.run([*cmd, *extra], cwd=ROOT, capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-5000:]
+    return json.loads(stats.read_text(encoding="utf-8"))
+
+
+def export(db: str) -> dict[tuple[str, str], dict[str, Any]]:
+    """The stored packages (`packages export --format jsonl`), by (site, code)."""
+    cmd = [sys.executable, "-m", "lpse_leads", "packages", "export", "--format", "jsonl", "--db", db]
+    done = subprocess.run(cmd, cwd=ROOT, capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr[-3000:]
+    records = [loads_record(line) for line in done.stdout.splitlines() if line]
+    return {(r["site"], r["code"]): r for r in records}
+
+
 def construction_truth(fake: FakeSpse) -> list[dict[str, Any]]:
     """The fake's records of construction packages: what a crawl must write."""
     return [r for r in fake.truth() if is_construction(r.get("category", ""))]

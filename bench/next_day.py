@@ -8,6 +8,12 @@ day 0 into a fresh SQLite database, the fake moves to day 1, and the same comman
 (incremental, the default). Both days' stored packages are compared with the fake's truth.
 Prints requests (the fake's own count, robots.txt excluded), requests per construction package
 (full and incremental), list calls (listing pages + list calls) per slug, and a `SUMMARY` line.
+
+Schedule revisions (`fake_spse.revisions`, on as on the real host): how many construction
+packages the fake revised between the two crawls, how many of them had their jadwal read again
+on day 1, and how many stored packages differ from the truth *only* by a jadwal whose revision
+the list row does not show yet (`schedule_lags`: no crawler can see it from the list; counted
+apart from every other mismatch, and inside `mismatches_with_truth`, never hidden).
 Never run in `make test`.
 """
 
@@ -28,6 +34,7 @@ sys.path.insert(0, str(ROOT))
 from crawler.parsers import is_construction  # noqa: E402
 from domain.jsonio import loads_record  # noqa: E402
 from fake_spse import FakeSpse  # noqa: E402
+from fake_spse.revisions import hidden_revisions, revised_between  # noqa: E402
 
 LOCAL_FAKE = [
     "DOWNLOAD_DELAY=0",
@@ -72,9 +79,37 @@ def _truth(fake: FakeSpse) -> dict[tuple[str, str], dict[str, Any]]:
     return {(r["site"], r["code"]): r for r in fake.truth() if is_construction(r.get("category", ""))}
 
 
-def _mismatches(got: dict, want: dict) -> int:
+def _mismatches(got: dict, want: dict) -> list[tuple[str, str]]:
     keys = set(got) | set(want)
-    return sum(1 for k in keys if got.get(k) != want.get(k))
+    return sorted(k for k in keys if got.get(k) != want.get(k))
+
+
+def _schedule_lag(got: dict | None, want: dict | None) -> bool:
+    """The stored package differs from the truth only by its jadwal."""
+    if got is None or want is None:
+        return False
+    return {f for f in set(got) | set(want) if got.get(f) != want.get(f)} == {"stages"}
+
+
+def _revisions(fake: FakeSpse, slugs: list[str], since: Any, day0: dict, log: list[dict]) -> dict[str, Any]:
+    """Day 1's schedule revisions: made since day 0's crawl, their jadwal read again, hidden by the row."""
+    world = fake.world
+    revised = [
+        (fake.base_url(slug), p.code)
+        for slug in slugs
+        for p in world.packages(slug)
+        if revised_between(p, since, world.now) and (fake.base_url(slug), p.code) in day0
+    ]
+    jadwal = {e["path"] for e in log if e["kind"] == "jadwal"}
+    reread = [key for key in revised if any(f"/{key[1]}/" in path for path in jadwal)]
+    hidden = {(fake.base_url(slug), code) for slug, code in hidden_revisions(world, since)}
+    return {
+        "revised_construction": len(revised),
+        "revised_with_stored_jadwal": sum(1 for key in revised if day0[key].get("stages")),
+        "jadwal_read_again": len(reread),
+        "hidden_by_the_row": sum(1 for key in revised if key in hidden),
+        "hidden": hidden,
+    }
 
 
 def _requests(log: list[dict[str, Any]]) -> Counter[str]:
@@ -95,6 +130,8 @@ def main(argv: list[str] | None = None) -> int:
     db = f"sqlite:///{work / 'bench.sqlite'}"
     results: dict[str, Any] = {}
     day0_truth: dict[tuple[str, str], dict[str, Any]] = {}
+    day0_stored: dict[tuple[str, str], dict[str, Any]] = {}
+    day0_now: Any = None
     with FakeSpse(slugs=slugs, packages=args.packages, seed=args.seed, year=2026) as fake:
         for day in (0, 1):
             fake.set_day(day)
@@ -103,21 +140,31 @@ def main(argv: list[str] | None = None) -> int:
             log = fake.stats()["log"][before:]
             kinds = _requests(log)
             truth = _truth(fake)
+            stored = _export(db)
+            wrong = _mismatches(stored, truth)
             total = sum(kinds.values())
             lists = sum(n for k, n in kinds.items() if k in LIST_KINDS)
+            revisions: dict[str, Any] = {"hidden": set()}
+            if day == 1:
+                revisions = _revisions(fake, slugs, day0_now, day0_stored, log)
+            hidden = revisions["hidden"]
+            lags = [k for k in wrong if k in hidden and _schedule_lag(stored.get(k), truth.get(k))]
             results[day] = {
                 "requests": total,
                 "list_calls_per_slug": lists / len(slugs),
                 "detail_requests": total - lists,
                 "construction_packages": len(truth),
                 "requests_per_construction_package": total / len(truth),
-                "mismatches_with_truth": _mismatches(_export(db), truth),
+                "mismatches_with_truth": len(wrong),
+                "schedule_lags": len(lags),
+                "other_mismatches": len(wrong) - len(lags),
+                "schedule_revisions": {k: v for k, v in revisions.items() if k != "hidden"},
                 "by_kind": dict(sorted(kinds.items())),
                 "refetch": {k: v for k, v in stats.items() if k.startswith("lpse/refetch/")},
                 "unchanged": stats.get("lpse/list_unchanged", 0),
             }
             if day == 0:
-                day0_truth = truth
+                day0_truth, day0_stored, day0_now = truth, stored, fake.world.now
         new = set(truth) - set(day0_truth)
         changed = {k for k in truth if k in day0_truth and truth[k] != day0_truth[k]}
     results[1]["new_packages"] = len(new)
@@ -127,7 +174,9 @@ def main(argv: list[str] | None = None) -> int:
     print(
         "SUMMARY full: {r0} requests, {p0:.2f} per construction package; next day: {r1} requests "
         "({n} new, {c} changed), {p1:.3f} per construction package; list calls per slug {l0:.1f} / {l1:.1f}; "
-        "mismatches with truth {m0} / {m1}".format(
+        "mismatches with truth {m0} / {m1} (day 1: {lag} stored jadwals lag a revision the row does not show "
+        "yet, {other} other); schedules revised since day 0: {rev} ({stored} with a stored jadwal), "
+        "jadwal read again {reread}, crawler's schedule_revised {flagged}".format(
             r0=results[0]["requests"],
             p0=results[0]["requests_per_construction_package"],
             r1=results[1]["requests"],
@@ -138,6 +187,12 @@ def main(argv: list[str] | None = None) -> int:
             l1=results[1]["list_calls_per_slug"],
             m0=results[0]["mismatches_with_truth"],
             m1=results[1]["mismatches_with_truth"],
+            lag=results[1]["schedule_lags"],
+            other=results[1]["other_mismatches"],
+            rev=results[1]["schedule_revisions"]["revised_construction"],
+            stored=results[1]["schedule_revisions"]["revised_with_stored_jadwal"],
+            reread=results[1]["schedule_revisions"]["jadwal_read_again"],
+            flagged=results[1]["refetch"].get("lpse/refetch/schedule_revised", 0),
         )
     )
     return 0

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from datetime import datetime, timedelta, timezone
 from decimal import Decimal
 from urllib.parse import parse_qs
 
@@ -27,8 +28,10 @@ ENDPOINT = f"{SITE}/dt/lelang?rekanan=&tahun=2026&instansiId="
 TOKEN = "0123456789abcdef0123456789abcdef01234567"
 
 
-def tender_row(code: str, category: str, contract: str = "Nilai Kontrak belum dibuat") -> list[str | None]:
-    return [code, "Pembangunan Jalan", "Pemerintah Kota A", "Penetapan Pemenang", "900 Jt",
+def tender_row(
+    code: str, category: str, contract: str = "Nilai Kontrak belum dibuat", stage: str = "Penetapan Pemenang"
+) -> list[str | None]:
+    return [code, "Pembangunan Jalan", "Pemerintah Kota A", stage, "900 Jt",
             "Pascakualifikasi Satu File", "Tender", "Harga Terendah Sistem Gugur", f"{category} - TA 2026",
             "5", contract, None, None, "0", "0", None]  # fmt: skip
 
@@ -221,6 +224,41 @@ def test_unchanged_row_yields_list_seen_and_no_detail_request(spider, crawler) -
     (seen,) = list_page(spider, body)
     assert seen == ListSeenItem(site=SITE, list="tender", code="1001", fingerprint=list_fingerprint(row))
     assert crawler.stats.get_value("lpse/list_unchanged") == 1
+
+
+def test_an_unchanged_row_at_a_running_winner_stage_is_checked_against_the_stored_jadwal(
+    spider, crawler
+) -> None:
+    """A postponed running stage keeps the row as it was: only the stored jadwal can tell."""
+    jakarta = timezone(timedelta(hours=7))
+    t0 = datetime(2026, 7, 1, 12, 0, tzinfo=jakarta)
+    day = timedelta(days=1)
+    stages = [
+        {"name": name, "start": (t0 + a * day).isoformat(), "end": (t0 + b * day).isoformat()}
+        for name, a, b in (("Pengumuman Pemenang", 0, 1), ("Masa Sanggah", 1, 3))
+    ]
+    reads: list[str] = []
+
+    def stored(site: str, code: str) -> dict:
+        reads.append(code)
+        return {"site": site, "list": "tender", "code": code, "winners": [{}], "stages": stages}
+
+    spider._records = stored
+    pre_award = dt_body(tender_row("1001", "Pekerjaan Konstruksi", stage="Penetapan Pemenang"))
+    winner = dt_body(tender_row("1002", "Pekerjaan Konstruksi", stage="Pengumuman Pemenang"))
+    later = dt_body(tender_row("1003", "Pekerjaan Konstruksi", stage="Pengumuman Pemenang"))
+    rows = [r for body in (pre_award, winner, later) for r in parse_list(body, "tender")["rows"]]
+    spider.known = {(SITE, r["code"]): list_fingerprint(r) for r in rows}
+
+    spider._site_now[SITE] = t0 + timedelta(hours=20)  # the stored jadwal still runs Pengumuman Pemenang
+    assert [type(x) for x in list_page(spider, pre_award) + list_page(spider, winner)] == [ListSeenItem] * 2
+    assert reads == ["1002"]  # a pre-award row costs no store read
+
+    spider._site_now[SITE] = t0 + timedelta(hours=30)  # past its stored end, the row still shows it
+    (request,) = list_page(spider, later)
+    assert request.url.endswith("/lelang/1003/jadwal")
+    assert crawler.stats.get_value("lpse/refetch/schedule_revised") == 1
+    assert crawler.stats.get_value("lpse/list_unchanged") == 2
 
 
 def test_full_crawl_ignores_known_fingerprints(spider) -> None:

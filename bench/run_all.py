@@ -116,7 +116,8 @@ def parse_national_day(output: str) -> Figures:
 
 def parse_next_day(output: str) -> Figures:
     """bench/next_day.py's SUMMARY line: both days' requests, per construction package, list calls per
-    slug, and the stored packages that differ from the fake's truth."""
+    slug, the stored packages that differ from the fake's truth (day 1: lagging jadwals apart), and
+    the schedules the fake revised between the days."""
     m = _search(
         rf"^SUMMARY full: {_NUMBER} requests, {_NUMBER} per construction package; next day: {_NUMBER} "
         rf"requests \({_NUMBER} new, {_NUMBER} changed\), {_NUMBER} per construction package; "
@@ -124,6 +125,13 @@ def parse_next_day(output: str) -> Figures:
         output,
     )
     full, per_full, day, new, changed, per_day, lists0, lists1, wrong0, wrong1 = map(number, m.groups())
+    r = _search(
+        rf"\(day 1: {_NUMBER} stored jadwals lag a revision the row does not show yet, {_NUMBER} other\); "
+        rf"schedules revised since day 0: {_NUMBER} \({_NUMBER} with a stored jadwal\), "
+        rf"jadwal read again {_NUMBER}",
+        output,
+    )
+    lags, other, revised, with_jadwal, reread = map(number, r.groups())
     return {
         "next day: requests, full first crawl (day 0)": full,
         "next day: requests per construction package, full crawl (day 0)": per_full,
@@ -135,6 +143,11 @@ def parse_next_day(output: str) -> Figures:
         "next day: list calls per slug, day 1": lists1,
         "next day: stored packages differing from the truth, day 0": wrong0,
         "next day: stored packages differing from the truth, day 1": wrong1,
+        "next day: of which only a jadwal lagging a revision the row does not show yet": lags,
+        "next day: of which anything else": other,
+        "next day: schedules the fake revised between the days (construction)": revised,
+        "next day: revised schedules that were stored": with_jadwal,
+        "next day: revised schedules read again on day 1": reread,
     }
 
 

@@ -77,6 +77,7 @@ def test_a_revision_postpones_the_running_stage_and_everything_after_it():
 
 
 def test_nothing_shown_before_a_revision_differs_and_everything_after_it_reads_the_new_schedule():
+    recorded = 0  # records that carry a jadwal (the record holds it once a winner is named)
     for r, p in _revised():
         rev = r.revision
         assert rev is not None
@@ -94,9 +95,12 @@ def test_nothing_shown_before_a_revision_differs_and_everything_after_it_reads_t
             stage = r.state(moment).stage
             assert stage == running or stage.endswith(("Batal", "Gagal", "Dibatalkan", "Sudah Selesai"))
             shown = package_record(r, r.state(moment), SITE, moment)["stages"]
-            assert [(s["name"], s["start"], s["end"]) for s in shown] == [
-                (s.name, s.start.isoformat(), s.end.isoformat()) for s in rev.stages
-            ]
+            if shown:
+                recorded += 1
+                assert [(s["name"], s["start"], s["end"]) for s in shown] == [
+                    (s.name, s.start.isoformat(), s.end.isoformat()) for s in rev.stages
+                ]
+    assert recorded > 50
 
 
 def test_the_row_reveals_a_revision_only_once_the_original_schedule_would_show_another_stage():

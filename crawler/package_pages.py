@@ -1,4 +1,4 @@
-"""One package's detail pages: the announcement, then only the tabs it shows that we use.
+"""One package's detail pages: the announcement, then only the tabs it shows that a lead needs.
 
 A mixin of `SpseSpider` (crawler/spiders/spse.py), which reads the lists and calls `_row`; kept
 apart so that each file has one job. A page that fails transiently (5xx, timeout, an error
@@ -16,7 +16,7 @@ from scrapy.http import Request, Response
 from scrapy.spidermiddlewares.httperror import HttpError
 from twisted.python.failure import Failure
 
-from crawler import protocol
+from crawler import protocol, refetch
 from crawler.items import PackageItem
 from crawler.middlewares import NOT_BEFORE, PAGE, ErrorPage, HostBlocked
 from crawler.parsers import ParseError, parse_announcement, parse_contract, parse_schedule, parse_winners
@@ -107,7 +107,9 @@ class PackagePages:
             ]
             yield from self._next(package)
             return
-        package.todo = protocol.detail_tabs(kind, item.site, item.code, page, response.urljoin)
+        shown = protocol.detail_tabs(kind, item.site, item.code, page, response.urljoin)
+        needed = refetch.pages_after_announcement([key for key, _ in shown])
+        package.todo = [(key, url) for key, url in shown if key in needed]
         yield from self._next(package)
 
     def _next(self, package: PendingPackage) -> Iterator[Request | PackageItem]:
@@ -135,8 +137,9 @@ class PackagePages:
         try:
             if tab == protocol.WINNERS:
                 item.winners = parse_winners(response.body)["winners"]
-            elif tab == protocol.CONTRACT:
+            elif tab == protocol.CONTRACT:  # the signed contract replaces the offers (crawler/refetch.py)
                 item.contract_winners = parse_contract(response.body)["winners"]
+                item.winners = []
             elif tab == protocol.REALISATION:
                 page = parse_contract(response.body)
                 item.contract_winners = page["winners"]

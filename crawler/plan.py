@@ -14,17 +14,8 @@ from collections.abc import Mapping
 from typing import Any
 
 from crawler import protocol
+from crawler.refetch import is_winner_stage
 
-#: Stage texts (lower-case words) from which the winner is announced and the pemenang tab shown
-#: ("Penetapan Pemenang" comes before the announcement: no tab yet).
-_WINNER_WORDS = (
-    "pengumuman pemenang",
-    "sanggah",
-    "penunjukan penyedia",
-    "penandatanganan kontrak",
-    "sudah selesai",
-    "selesai",
-)
 #: Stage texts of a package that ended without a winner (cancelled or failed).
 _FAILED_WORDS = ("batal", "gagal", "dibatalkan", "ditutup")
 
@@ -40,7 +31,7 @@ def stage_class(row: Mapping[str, Any]) -> str:
     flags = " ".join(str(flag) for flag in row.get("flags") or []).lower()
     if any(word in stage for word in _FAILED_WORDS) or "batal" in flags:
         return "failed"
-    if any(word in stage for word in _WINNER_WORDS):
+    if is_winner_stage(stage):
         return "winner"
     return "pre_award"
 
@@ -48,19 +39,19 @@ def stage_class(row: Mapping[str, Any]) -> str:
 def row_requests(kind: protocol.ListKind, row: Mapping[str, Any]) -> tuple[str, ...]:
     """The detail pages the crawler requests to read this row's package, announcement first.
 
-    Tender and non tender: the announcement, the pemenang tab once a winner is named, the
-    pemenangberkontrak tab once a contract is signed, and the jadwal. Darurat: the announcement
-    and the realisation page (an emergency purchase is published after the work is ordered).
+    Tender and non tender (crawler/refetch.py, the lead-first record): the announcement; once a
+    winner is named, the pemenang tab, or the pemenangberkontrak tab instead once a contract is
+    signed, and the jadwal. Records (darurat, pencatatan): the announcement and the realisation
+    page (an emergency purchase is published after the work is ordered).
     """
     stage = stage_class(row)
     pages = ["announcement"]
-    if kind.schedule_path is None:  # darurat
+    if kind.schedule_path is None:  # records
         return (*pages, protocol.REALISATION)
-    if stage in ("winner", "contract"):
-        pages.append(protocol.WINNERS)
-    if stage == "contract":
-        pages.append(protocol.CONTRACT)
-    pages.append(protocol.SCHEDULE)
+    if stage == "winner":
+        pages += [protocol.WINNERS, protocol.SCHEDULE]
+    elif stage == "contract":
+        pages += [protocol.CONTRACT, protocol.SCHEDULE]
     return tuple(pages)
 
 

@@ -2,20 +2,30 @@
 
 A pure function of the list row, the list kind and the stored package, so the spider and a
 request planner (`crawl --plan`) decide alike. The list row carries stage, badges, the rounded
-HPS/pagu and the contract value; only what it cannot carry is read from the detail pages:
+HPS/pagu and the contract value; only what it cannot carry is read from the detail pages, and
+only what a lead needs (the lead-first record, docs/package-format.md):
 
 | the row shows                                   | pages read                                   |
 |-------------------------------------------------|----------------------------------------------|
-| a package the store does not know               | everything (announcement, its tabs, jadwal)  |
+| a package the store does not know               | the announcement; once a winner is named,    |
+|                                                 | one winner tab (pemenangberkontrak when the  |
+|                                                 | contract is signed, else pemenang) and the   |
+|                                                 | jadwal; records: announcement and realisation|
 | nothing changed                                  | none                                         |
 | another pre-award stage, or a cancel/fail badge | none: the row carries the new stage and flags|
-| a winner stage, no winner stored                | the winner tab (pemenang)                    |
+| a winner stage, no winner and no contract stored| the winner tab (pemenang), and the jadwal    |
+|                                                 | when none is stored                          |
 | a contract value that is new or changed         | the contract tab; the jadwal too when the    |
 |                                                 | stored schedule has no signing stage         |
 | another name or rounded HPS/pagu                | the announcement                             |
 | a record (darurat/pencatatan/swakelola) moved    | the realisation tab                          |
 | a stage the stored schedule does not place at   | the jadwal: the site revised its schedule    |
 | the site's own time                             | (detected from the site's clock, not guessed)|
+
+Why no pemenang tab once the contract is signed, and no jadwal before a winner is named: a
+contracted package's lead needs who signed and for how much (pemenangberkontrak; the value is on
+the list row too), not the losing offers; a pre-award package is no lead yet, and its schedule is
+read when its winner is named (until then it may still be revised, or the tender end in Batal/Gagal).
 """
 
 from __future__ import annotations
@@ -29,11 +39,9 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
+from crawler.protocol import CONTRACT, REALISATION, SCHEDULE, WINNERS
+
 ANNOUNCEMENT = "announcement"
-WINNERS = "pemenang"
-CONTRACT = "pemenangberkontrak"
-REALISATION = "realisasi"
-SCHEDULE = "jadwal"
 #: The order pages are read in (the announcement first: it may name what follows).
 PAGE_ORDER = (ANNOUNCEMENT, WINNERS, CONTRACT, REALISATION, SCHEDULE)
 #: Lists whose packages are records: realisations, no jadwal, no winner tab.
@@ -144,14 +152,14 @@ class Plan:
 FULL = Plan(True, reasons=("new",))
 
 
-def request_count(kind: str, row: Mapping[str, Any], decided: Plan) -> int:
-    """Detail requests a plan costs; a full read is the announcement, the tabs the row's stage and
-    contract imply, and the jadwal (records: announcement and realisation)."""
-    if not decided.full:
-        return len(decided.pages)
-    if kind in RECORD_LISTS:
-        return 2
-    return 2 + int(is_winner_stage(row.get("stage"))) + int(row.get("contract_value") is not None)
+def pages_after_announcement(shown: list[str]) -> list[str]:
+    """Of the pages a full read could follow (the announcement's tabs, then the jadwal), those a lead
+    needs: the contract tab instead of the pemenang tab once both are shown; the jadwal only once a
+    winner is named (a winner or contract tab is shown). Records keep their realisation tab."""
+    pages = [p for p in shown if not (p == WINNERS and CONTRACT in shown)]
+    if WINNERS not in shown and CONTRACT not in shown:
+        pages = [p for p in pages if p != SCHEDULE]
+    return pages
 
 
 def lead_priority(row: Mapping[str, Any]) -> int:
@@ -189,9 +197,12 @@ def plan(kind: str, row: Mapping[str, Any], stored: Stored | None, site_now: dat
             pages.add(REALISATION)
         return Plan(False, frozenset(pages), tuple(changed))
     stage = row.get("stage")
-    if "stage" in changed and is_winner_stage(stage) and not stored.has_winners:
+    contract = row.get("contract_value") is not None
+    if "stage" in changed and is_winner_stage(stage) and not stored.has_winners and not contract:
         pages.add(WINNERS)
-    if "contract" in changed and row.get("contract_value") is not None:
+        if not stored.stages:
+            pages.add(SCHEDULE)
+    if "contract" in changed and contract:
         pages.add(CONTRACT)
         if not any(_SIGNING in _norm(name) for name, _, _ in stored.stages):
             pages.add(SCHEDULE)

@@ -2,7 +2,8 @@
 
 Built from the same plan and state the pages are rendered from, with values "as shown":
 whitespace collapsed, tags stripped, entities unescaped, money exact, NPWP normalised, and a
-key only when the page shows it with a value.
+key only when the page shows it with a value. Only the pages the lead-first record reads count:
+a contracted package's contract winners, not its offers; the jadwal once a winner is named.
 """
 
 from __future__ import annotations
@@ -70,10 +71,12 @@ def package_record(p: Package, state: State, site: str, now: datetime) -> dict[s
         record["contract_value"] = contract
     if p.qualification:
         record["qualification"] = p.qualification
-    if state.winner_named:
-        record["winners"] = [_winner(w, contract=False) for w in p.winners]
-    if state.contract:
+    if not state.winner_named:  # a pre-award package: its schedule is read once a winner is named
+        return record
+    if state.contract:  # the signed contract, not the offers (crawler/refetch.py)
         record["contract_winners"] = [_winner(w, contract=True) for w in p.winners]
+    else:
+        record["winners"] = [_winner(w, contract=False) for w in p.winners]
     record["stages"] = [
         {"name": s.name, "start": s.start.isoformat(), "end": s.end.isoformat()} for s in p.schedule(now)
     ]

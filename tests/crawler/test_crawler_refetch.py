@@ -13,6 +13,7 @@ from crawler.refetch import (
     WINNERS,
     Stored,
     list_fingerprint,
+    pages_after_announcement,
     parse_fingerprint,
     plan,
 )
@@ -79,6 +80,13 @@ def test_moving_into_the_winner_stages_needs_the_winner_tab_once():
     assert plan("tender", row(stage="Tender Sudah Selesai"), stored(row())).pages == {WINNERS}
 
 
+def test_a_winner_named_after_a_pre_award_read_brings_the_schedule_it_deferred():
+    pre_award = stored(row(), stages=())  # read before its winner: no jadwal stored
+    assert plan("tender", row(stage="Pengumuman Pemenang"), pre_award).pages == {WINNERS, SCHEDULE}
+    contracted = row(stage="Tender Sudah Selesai", contract="700000000")
+    assert plan("tender", contracted, pre_award).pages == {CONTRACT, SCHEDULE}  # no offers once signed
+
+
 def test_a_signed_contract_needs_the_contract_tab_and_the_schedule_only_without_a_signing_stage():
     before = row(stage="Penandatanganan Kontrak")
     after = row(stage="Penandatanganan Kontrak", contract="700000000")
@@ -107,3 +115,10 @@ def test_a_revised_schedule_is_detected_from_the_sites_clock():
     assert p.pages == {SCHEDULE} and "schedule_revised" in p.reasons
     done = plan("tender", row(stage="Tender Sudah Selesai"), stored(row(), winners=True), site_now=now)
     assert SCHEDULE in done.pages  # finished before the stored schedule ends
+
+
+def test_after_the_announcement_a_lead_reads_one_winner_tab_and_the_schedule_only_once_named():
+    assert pages_after_announcement([WINNERS, CONTRACT, SCHEDULE]) == [CONTRACT, SCHEDULE]
+    assert pages_after_announcement([WINNERS, SCHEDULE]) == [WINNERS, SCHEDULE]
+    assert pages_after_announcement([SCHEDULE]) == []  # pre-award, cancelled or failed
+    assert pages_after_announcement([REALISATION]) == [REALISATION]  # records

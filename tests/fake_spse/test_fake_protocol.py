@@ -123,7 +123,7 @@ def test_unknown_kode_is_a_200_not_found_page(client):
 
 
 def test_absent_tab_is_404(fake, client):
-    open_tender = next(r for r in _truth(fake, "tender") if not r["winners"])
+    open_tender = next(r for r in _truth(fake, "tender") if not r["winners"] and not r["contract_winners"])
     status, _ = client.get(f"/evaluasi/{open_tender['code']}/pemenang")
     assert status == 404
 
@@ -133,7 +133,7 @@ def test_tab_bar_lists_only_present_tabs(fake, client):
     _, text = client.get(f"/lelang/{record['code']}/pengumumanlelang")
     labels = re.findall(r'<a class="nav-link[^"]*" href="[^"]+">([^<]+)</a>', text)
     assert labels == ["Pengumuman", "Peserta", "Pemenang", "Pemenang Berkontrak"]
-    open_tender = next(r for r in _truth(fake, "tender") if not r["winners"])
+    open_tender = next(r for r in _truth(fake, "tender") if not r["winners"] and not r["contract_winners"])
     _, text = client.get(f"/lelang/{open_tender['code']}/pengumumanlelang")
     assert re.findall(r'<a class="nav-link[^"]*" href="[^"]+">([^<]+)</a>', text) == ["Pengumuman", "Peserta"]
 

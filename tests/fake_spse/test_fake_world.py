@@ -83,7 +83,7 @@ def test_values_are_ordered_pagu_hps_offer():
 
 
 def test_tenders_end_with_contract_signing():
-    tenders = [r for r in _truth(7, 0) if r["list"] == "tender"]
+    tenders = [r for r in _truth(7, 0) if r["list"] == "tender" and r["stages"]]  # winner named
     assert tenders and all(r["stages"][-1]["name"] == "Penandatanganan Kontrak" for r in tenders)
 
 
@@ -111,7 +111,7 @@ def test_day_one_never_changes_what_a_package_is_and_its_schedule_only_by_a_revi
         after = day1[key]
         for field in ("name", "agency", "category", "budget_value", "locations"):
             assert before.get(field) == after.get(field), (key, field)
-        if before["stages"] != after["stages"]:
+        if before["stages"] and before["stages"] != after["stages"]:  # read once a winner is named
             package = world.find(site[key[0]], key[1], key[2])
             assert package is not None and revised_between(package, start, now), key
 

@@ -22,6 +22,7 @@ from urllib.parse import urlsplit
 
 from lpse_leads.dbopt import SQLITE_NAME
 from lpse_leads.errors import UserError
+from pipeline.health_rules import Thresholds, check_threshold
 from pipeline.runs import redact_url
 
 CONFIG_ENV = "LPSE_LEADS_CONFIG"
@@ -112,6 +113,8 @@ class AppConfig:
     schedule: ScheduleConfig = field(default_factory=ScheduleConfig)
     web: WebConfig = field(default_factory=WebConfig)
     inaproc: InaprocConfig = field(default_factory=InaprocConfig)
+    #: What makes a site degraded (pipeline/health_rules.py); passed to every crawl `run` starts.
+    health: Thresholds = field(default_factory=Thresholds)
     source: Path | None = None
 
     @property
@@ -140,6 +143,7 @@ class AppConfig:
             "branches file": str(self.leads.branches_file or "(none; the stored table stays)"),
             "mail": redact_url(self.mail.smtp_url) if self.mail.smtp_url else f"outbox {self.outbox}",
             "operator": ", ".join(self.mail.ops_to) or "(none; site health only in summaries)",
+            "site health": self.health.describe(),
             "schedule": f"daily {self.schedule.time} Asia/Jakarta",
             "workbench": self.web.base_url or "(no web.base_url; e-mails carry no workbench links)",
         }
@@ -328,6 +332,14 @@ def _readable_file(value: Any, key: str) -> Path | None:
     return path
 
 
+def _threshold(value: Any, key: str) -> float | int:
+    """A `[health]` threshold: a fraction 0–1 or a whole number ≥ 1, by its name."""
+    try:
+        return check_threshold(key.split(".", 1)[1], value)
+    except ValueError as exc:
+        raise UserError(f"{key}: {exc}") from None
+
+
 def _settings(value: Any, key: str) -> dict[str, Any]:
     if not isinstance(value, Mapping):
         raise UserError(f"{key}: expected a table of Scrapy settings, got {value!r}")
@@ -381,6 +393,10 @@ KEYS: tuple[Key, ...] = (
     Key("schedule", "misfire_grace_minutes", "LPSE_LEADS_MISFIRE_GRACE_MINUTES", _as_positive_int),
     Key("schedule", "registry_reimport", "LPSE_LEADS_REGISTRY_REIMPORT", _reimport),
     Key("web", "base_url", "LPSE_LEADS_WEB_BASE_URL", _base_url),
+    *(
+        Key("health", item.name, f"LPSE_LEADS_HEALTH_{item.name.upper()}", _threshold)
+        for item in fields(Thresholds)
+    ),
 )
 _BY_DOTTED = {key.dotted: key for key in KEYS}
 _SECTIONS = {f.name for f in fields(AppConfig)} - {"source"}

@@ -12,11 +12,12 @@ crawls themselves write, and logged.
 from __future__ import annotations
 
 import datetime as dt
+import json
 import logging
 import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from typing import Any
 
 from rich.console import Console
@@ -32,7 +33,7 @@ from lpse_leads.config import AppConfig, CrawlConfig
 from lpse_leads.crawl_process import CrawlRequest, run_crawl
 from lpse_leads.dbopt import open_database_url
 from lpse_leads.errors import UserError
-from pipeline.health import VERDICT_STATS
+from pipeline.health import THRESHOLDS_SETTING, VERDICT_STATS
 from pipeline.runs import finish_run, redact_url, start_run
 
 log = logging.getLogger(__name__)
@@ -262,6 +263,11 @@ def _crawl_settings(crawl: CrawlConfig) -> dict[str, Any]:
     return settings
 
 
+def _child_settings(config: AppConfig) -> dict[str, Any]:
+    """The crawl child's `-s` overrides, with the health thresholds the child judges its sites by."""
+    return {**_crawl_settings(config.crawl), THRESHOLDS_SETTING: json.dumps(asdict(config.health))}
+
+
 def _steps(
     config: AppConfig,
     engine: Engine,
@@ -290,7 +296,7 @@ def _steps(
             instansi = config.inaproc.instansi if source == "ekatalog" else ()
             result = run_crawl(
                 CrawlRequest(
-                    sites, year, config.db_url, crawl.full, _crawl_settings(crawl), source, instansi
+                    sites, year, config.db_url, crawl.full, _child_settings(config), source, instansi
                 ),
                 config.data.home / "logs",
                 timeout_seconds=config.crawl.timeout_minutes * 60,

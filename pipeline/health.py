@@ -1,11 +1,13 @@
 """Site health stored with the crawl: one `site_health` row per site per crawl, judged on its history.
 
 `record_site_health` is called when a crawl finishes (StorePipeline): each site's counts are
-judged against its own recent `ok` crawls of the same fiscal year (`pipeline.health_rules`) and
-stored with the crawl run. `site_status` answers `lpse-leads health`; `pending_notices` and
-`mark_notified` give the operator one notice per change of verdict, never one a day: a notice
-is due when a site's latest verdict differs from the last one the operator was told about
-(`ok` when never told), and is marked only once it has been delivered.
+judged against its own recent `ok` crawls of the same fiscal year (`pipeline.health_rules`,
+with the thresholds of the Scrapy setting `LPSE_HEALTH_THRESHOLDS`, which `lpse-leads crawl`
+fills from the configuration's `[health]` table) and stored with the crawl run. `site_status`
+answers `lpse-leads health`; `pending_notices` and `mark_notified` give the operator one notice
+per change of verdict, never one a day: a notice is due when a site's latest verdict differs
+from the last one the operator was told about (`ok` when never told), and is marked only once
+it has been delivered.
 """
 
 from __future__ import annotations
@@ -18,11 +20,13 @@ from typing import Any
 from sqlalchemy import Engine, func, insert, select, update
 from sqlalchemy.orm import Session
 
-from pipeline.health_rules import HISTORY_RUNS, VERDICTS, judge
+from pipeline.health_rules import DEFAULT_THRESHOLDS, VERDICTS, Thresholds, judge
 from pipeline.models import SiteHealth
 
 #: The crawl stats key where the store leaves `{site: {"verdict", "reasons"}}` for the crawl command.
 VERDICT_STATS = "lpse/verdicts"
+#: The Scrapy setting holding the thresholds (`{name: value}`, or its JSON text from `-s`).
+THRESHOLDS_SETTING = "LPSE_HEALTH_THRESHOLDS"
 
 
 @dataclass(frozen=True)
@@ -71,14 +75,14 @@ class Notice:
         return self.verdict == "ok"
 
 
-def _history(connection: Any, site: str, year: int | None) -> list[dict[str, Any]]:
+def _history(connection: Any, site: str, year: int | None, runs: int) -> list[dict[str, Any]]:
     """Counts of the site's last `ok` crawls of this year, newest first."""
     return list(
         connection.scalars(
             select(SiteHealth.counts)
             .where(SiteHealth.site == site, SiteHealth.year == year, SiteHealth.verdict == "ok")
             .order_by(SiteHealth.checked_at.desc(), SiteHealth.id.desc())
-            .limit(HISTORY_RUNS)
+            .limit(runs)
         )
     )
 
@@ -89,13 +93,15 @@ def record_site_health(
     year: int | None,
     health: Mapping[str, Mapping[str, Any]],
     now: dt.datetime | None = None,
+    thresholds: Thresholds = DEFAULT_THRESHOLDS,
 ) -> dict[str, dict[str, Any]]:
     """Judge and store every site's counts of one crawl; returns `{site: {verdict, reasons}}`."""
     now = now or dt.datetime.now(dt.UTC)
     verdicts: dict[str, dict[str, Any]] = {}
     with engine.begin() as connection:
         for site, counts in sorted(health.items()):
-            result = judge(counts, _history(connection, site, year))
+            history = _history(connection, site, year, thresholds.history_runs)
+            result = judge(counts, history, thresholds)
             connection.execute(
                 insert(SiteHealth).values(
                     crawl_run_id=run_id,

@@ -7,35 +7,96 @@ carrying a location, has changed, whatever its size. The history is the site's l
 crawls of the same fiscal year (a dark week must not become the new normal).
 
 - `dark`: no list rows at all, or detail pages were needed and not one was read.
-- `degraded`: refusals (403) above `REFUSED_SHARE` of detail requests, failures (5xx, timeouts,
-  error pages, dropped connections) above `FAILED_SHARE`, a list kind down to less than
-  `ROWS_DROP` of its usual rows, or a key field's share `FIELD_DROP` below its usual share.
+- `degraded`: refusals (403) above `refused_share` of detail requests, failures (5xx, timeouts,
+  error pages, dropped connections) above `failed_share`, a list kind down to less than
+  `rows_drop` of its usual rows, or a key field's share `field_drop` below its usual share.
 - `ok`: none of these.
-The counts come from `crawler.health` (`lpse/health` in the crawl stats).
+The thresholds are `Thresholds` (configuration table `[health]`, `lpse_leads/config.py`; the
+defaults below are today's values). The counts come from `crawler.health` (`lpse/health` in
+the crawl stats).
 """
 
 from __future__ import annotations
 
 import statistics
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from typing import Any
 
 VERDICTS = ("ok", "degraded", "dark")
-#: Share of detail requests refused (403 / Akses Ditolak) above which a site is degraded.
-REFUSED_SHARE = 0.10
-#: Share of detail requests failed (5xx, timeout, connection, error page) above which it is degraded.
-FAILED_SHARE = 0.25
-#: A list kind with fewer rows than this fraction of its usual count is a drop.
-ROWS_DROP = 0.5
-#: A key field whose share falls this much (absolute) below its usual share is a drop.
-FIELD_DROP = 0.2
-#: Fewer packages than this say nothing about a field's share (either side of the comparison).
-MIN_PACKAGES = 10
-#: Fewer usual rows than this: a list too small to judge a drop.
-MIN_ROWS = 10
-#: How many recent `ok` crawls make the history.
-HISTORY_RUNS = 7
+
+
+@dataclass(frozen=True)
+class Thresholds:
+    """What makes a site degraded; the configuration's `[health]` table, these values by default."""
+
+    #: Share of detail requests refused (403 / Akses Ditolak) above which a site is degraded.
+    refused_share: float = 0.10
+    #: Share of detail requests failed (5xx, timeout, connection, error page) above which it is degraded.
+    failed_share: float = 0.25
+    #: A list kind with fewer rows than this fraction of its usual count is a drop.
+    rows_drop: float = 0.5
+    #: A key field whose share falls this much (absolute) below its usual share is a drop.
+    field_drop: float = 0.2
+    #: Fewer packages than this say nothing about a field's share (either side of the comparison).
+    min_packages: int = 10
+    #: Fewer usual rows than this: a list too small to judge a drop.
+    min_rows: int = 10
+    #: How many recent `ok` crawls make the history.
+    history_runs: int = 7
+
+    def __post_init__(self) -> None:
+        """Every value checked and made a number (text from the environment or `-s` included)."""
+        for item in fields(self):
+            object.__setattr__(self, item.name, check_threshold(item.name, getattr(self, item.name)))
+
+    @classmethod
+    def from_mapping(cls, values: Mapping[str, Any]) -> Thresholds:
+        """Thresholds from `{name: value}` (defaults for the names left out); ValueError names a bad one."""
+        known = {item.name for item in fields(cls)}
+        unknown = sorted(set(values) - known)
+        if unknown:
+            raise ValueError(f"unknown threshold {unknown[0]!r} (known: {', '.join(sorted(known))})")
+        return cls(**values)
+
+    def describe(self) -> str:
+        """The thresholds in one line (the settings `run` and `schedule` print at start)."""
+        return (
+            f"degraded above {self.refused_share:.0%} refused or {self.failed_share:.0%} failed detail "
+            f"requests, below {self.rows_drop:.0%} of usual rows, {self.field_drop * 100:g} points below a "
+            f"field's usual share; history of {self.history_runs} ok crawls, lists under {self.min_rows} "
+            f"rows and samples under {self.min_packages} packages not judged"
+        )
+
+
+#: The thresholds that are shares (0–1); the others are whole numbers of at least 1.
+FRACTIONS = frozenset({"refused_share", "failed_share", "rows_drop", "field_drop"})
+
+
+def check_threshold(name: str, value: Any) -> float | int:
+    """`value` as threshold `name` (a number from TOML, or text from the environment); ValueError why not."""
+    text = value.strip() if isinstance(value, str) else value
+    if isinstance(text, bool):
+        text = None  # TOML `true` is not a number
+    if name in FRACTIONS:
+        try:
+            number = float(text) if isinstance(text, str | int | float) else None
+        except ValueError:
+            number = None
+        if number is None or not 0.0 <= number <= 1.0:
+            raise ValueError(f"expected a fraction between 0 and 1 (0.25 = 25 %), got {value!r}")
+        return number
+    try:
+        whole = int(text) if isinstance(text, str) else text
+    except ValueError:
+        whole = None
+    if not isinstance(whole, int) or whole < 1:
+        raise ValueError(f"expected a whole number of at least 1, got {value!r}")
+    return whole
+
+
+DEFAULT_THRESHOLDS = Thresholds()
+#: Key fields, as reasons name them.
 FIELD_NAMES = {
     "location": "location (lokasi pekerjaan)",
     "estimate": "HPS/pagu",
@@ -72,9 +133,9 @@ def _outcomes(counts: Mapping[str, int], keys: Sequence[str] | None = None) -> s
     return ", ".join(f"{OUTCOME_LABELS.get(k, k)} ×{n}" for k, n in shown) or "no answer"
 
 
-def _share(pair: Sequence[int]) -> float | None:
+def _share(pair: Sequence[int], min_packages: int) -> float | None:
     have, of = pair
-    return have / of if of >= MIN_PACKAGES else None
+    return have / of if of >= min_packages else None
 
 
 def dark_reasons(counts: Mapping[str, Any]) -> list[str]:
@@ -105,21 +166,26 @@ def dark_reasons(counts: Mapping[str, Any]) -> list[str]:
     return reasons
 
 
-def degraded_reasons(counts: Mapping[str, Any], history: Sequence[Mapping[str, Any]]) -> list[str]:
+def degraded_reasons(
+    counts: Mapping[str, Any],
+    history: Sequence[Mapping[str, Any]],
+    thresholds: Thresholds = DEFAULT_THRESHOLDS,
+) -> list[str]:
     """Why a site is degraded: refusals or failures above their thresholds, drops against history."""
+    t = thresholds
     reasons = []
     details = counts["detail_requests"]
     sent = sum(details.values())
-    if sent and details["refused"] / sent > REFUSED_SHARE:
+    if sent and details["refused"] / sent > t.refused_share:
         reasons.append(
             f"detail pages refused (HTTP 403): {details['refused']} of {sent} detail requests "
-            f"({details['refused'] / sent:.0%}, threshold {REFUSED_SHARE:.0%})"
+            f"({details['refused'] / sent:.0%}, threshold {t.refused_share:.0%})"
         )
     failed = sum(details[k] for k in _FAILED)
-    if sent and failed / sent > FAILED_SHARE:
+    if sent and failed / sent > t.failed_share:
         reasons.append(
             f"detail requests failing: {failed} of {sent} ({_outcomes(details, _FAILED)}; "
-            f"threshold {FAILED_SHARE:.0%})"
+            f"threshold {t.failed_share:.0%})"
         )
     if not history:
         return reasons
@@ -127,32 +193,36 @@ def degraded_reasons(counts: Mapping[str, Any], history: Sequence[Mapping[str, A
     for kind in kinds:
         usual = statistics.median(h["list_rows"].get(kind, 0) for h in history)
         now = counts["list_rows"].get(kind, 0)
-        if usual >= MIN_ROWS and now < ROWS_DROP * usual:
+        if usual >= t.min_rows and now < t.rows_drop * usual:
             reasons.append(f"list {kind}: {now} rows, usually {usual:g} (last {len(history)} ok crawls)")
     usual_rows = statistics.median(h["construction_rows"] for h in history)
-    if usual_rows >= MIN_ROWS and counts["construction_rows"] < ROWS_DROP * usual_rows:
+    if usual_rows >= t.min_rows and counts["construction_rows"] < t.rows_drop * usual_rows:
         reasons.append(
             f"construction rows: {counts['construction_rows']}, usually {usual_rows:g} "
             f"(last {len(history)} ok crawls)"
         )
     for name, label in FIELD_NAMES.items():
-        share = _share(counts["fields"][name])
-        past = [s for h in history if (s := _share(h["fields"][name])) is not None]
+        share = _share(counts["fields"][name], t.min_packages)
+        past = [s for h in history if (s := _share(h["fields"][name], t.min_packages)) is not None]
         if share is None or not past:
             continue
         usual_share = statistics.median(past)
-        if share < usual_share - FIELD_DROP:
+        if share < usual_share - t.field_drop:
             have, of = counts["fields"][name]
             reasons.append(f"{label}: {have} of {of} packages ({share:.0%}), usually {usual_share:.0%}")
     return reasons
 
 
-def judge(counts: Mapping[str, Any], history: Sequence[Mapping[str, Any]] = ()) -> Verdict:
+def judge(
+    counts: Mapping[str, Any],
+    history: Sequence[Mapping[str, Any]] = (),
+    thresholds: Thresholds = DEFAULT_THRESHOLDS,
+) -> Verdict:
     """The verdict of one site's crawl `counts` against `history` (its recent ok crawls' counts)."""
     dark = dark_reasons(counts)
     if dark:
         return Verdict("dark", dark)
-    degraded = degraded_reasons(counts, history)
+    degraded = degraded_reasons(counts, history, thresholds)
     return Verdict("degraded", degraded) if degraded else Verdict("ok")
 
 

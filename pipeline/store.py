@@ -30,7 +30,8 @@ from crawler.health import HEALTH_STATS
 from crawler.items import ListSeenItem, PackageItem, PlanItem, package_record
 from dbschema import SchemaNotCurrent, ensure_schema
 from pipeline.db import make_engine
-from pipeline.health import VERDICT_STATS, record_site_health
+from pipeline.health import THRESHOLDS_SETTING, VERDICT_STATS, record_site_health
+from pipeline.health_rules import Thresholds
 from pipeline.plan_writer import PlanWriter
 from pipeline.retry import DatabaseUnavailable, retry_on_disconnect
 from pipeline.runs import finish_run, start_run
@@ -54,6 +55,8 @@ class StorePipeline:
         self.flush_seconds = settings.getfloat("LPSE_STORE_FLUSH_SECONDS", 5.0)
         self.retry_times = settings.getint("LPSE_STORE_RETRY_TIMES", 5)
         self.retry_backoff = settings.getfloat("LPSE_STORE_RETRY_BACKOFF", 1.0)
+        # The sites' health is judged with these (ValueError at start, not at the end of a crawl).
+        self.thresholds = Thresholds.from_mapping(settings.getdict(THRESHOLDS_SETTING))
         self.where = make_url(url).render_as_string(hide_password=True)
         #: Set when the database stayed unreachable: nothing more is stored in this crawl.
         self.failed = False
@@ -198,14 +201,15 @@ class StorePipeline:
         if self.writer is None or self.run_id is None:
             return
         stats = self.crawler.stats
-        engine, run_id = self.writer.engine, self.run_id
+        engine, run_id, thresholds = self.writer.engine, self.run_id, self.thresholds
         planning = bool(getattr(self.crawler.spider, "plan", False))  # list calls only: nothing to judge
         if reason == "finished" and not planning and stats is not None and stats.get_value(HEALTH_STATS):
             year = getattr(self.crawler.spider, "year", None)
             health = stats.get_value(HEALTH_STATS)
             try:
                 verdicts = self._retry(
-                    lambda: record_site_health(engine, run_id, year, health), "storing the sites' health"
+                    lambda: record_site_health(engine, run_id, year, health, thresholds=thresholds),
+                    "storing the sites' health",
                 )
                 stats.set_value(VERDICT_STATS, verdicts)
             except DatabaseUnavailable as exc:

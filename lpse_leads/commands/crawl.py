@@ -10,7 +10,9 @@ scheduler, the end-to-end tests) start this command as a subprocess. Settings co
 crawler.settings (as `scrapy crawl` reads them) plus `-s NAME=VALUE` at "cmdline" priority.
 Exit status: 0 when the crawl finished, every list was read and no site is `dark`; 1 otherwise;
 2 for bad input. Each site's health verdict is printed; the operator (`mail.ops_to`) is told
-when a verdict changed, unless `--no-notify` (`run` notifies once for all its crawls).
+when a verdict changed, unless `--no-notify` (`run` notifies once for all its crawls). The
+verdicts' thresholds are the configuration's `[health]` table ($LPSE_LEADS_CONFIG,
+`LPSE_LEADS_HEALTH_*`), unless `-s LPSE_HEALTH_THRESHOLDS=<JSON>` gives them (as `run` does).
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+from dataclasses import asdict
 from pathlib import Path
 from typing import Any
 
@@ -26,6 +29,8 @@ from crawler.registry import NATIONAL_BASE, expand_sites
 from lpse_leads.crawl_budget import BUDGET_REASONS, apply_budget, budget_rows
 from lpse_leads.dbopt import add_db_argument, open_database, open_database_url, resolve_db_url
 from lpse_leads.errors import UserError
+from pipeline.health import THRESHOLDS_SETTING
+from pipeline.health_rules import Thresholds
 
 #: `--source` → the spider's dotted path (one Scrapy spider per channel).
 SPIDERS = {
@@ -160,7 +165,11 @@ def run(args: argparse.Namespace) -> int:
         raise UserError(str(exc)) from None
     settings = _settings(args.set, args.jsonl)
     apply_budget(settings, args.max_requests, args.until)
-    config = _notify_config(args) if args.notify else None
+    given = settings.getpriority(THRESHOLDS_SETTING) is not None  # `run` gives its configuration's
+    loaded = _config(args) if args.notify or not given else None
+    thresholds = _given_thresholds(settings) if given or loaded is None else loaded.health
+    settings.set(THRESHOLDS_SETTING, asdict(thresholds), priority="cmdline")
+    config = loaded if args.notify and loaded is not None and loaded.mail.ops_to else None
     open_database(args).dispose()  # schema made current first (SQLite); PostgreSQL: one-line UserError
     settings.set("LPSE_LEADS_DB", resolve_db_url(args), priority="cmdline")
     settings.set("LPSE_STATE_LOADER", "pipeline.state.load_fingerprints", priority="project")
@@ -213,12 +222,19 @@ def run(args: argparse.Namespace) -> int:
     return 0 if finished and not failed and not dark else 1
 
 
-def _notify_config(args: argparse.Namespace) -> Any:
-    """The configuration ($LPSE_LEADS_CONFIG, LPSE_LEADS_* variables) when it names an operator."""
+def _config(args: argparse.Namespace) -> Any:
+    """The configuration ($LPSE_LEADS_CONFIG, LPSE_LEADS_* variables), on this command's database."""
     from lpse_leads.config import load_config
 
-    config = load_config(None, overrides={"data.database_url": resolve_db_url(args)})
-    return config if config.mail.ops_to else None
+    return load_config(None, overrides={"data.database_url": resolve_db_url(args)})
+
+
+def _given_thresholds(settings: Any) -> Thresholds:
+    """The health thresholds of `-s LPSE_HEALTH_THRESHOLDS=<JSON object>`, checked (exit 2 if bad)."""
+    try:
+        return Thresholds.from_mapping(settings.getdict(THRESHOLDS_SETTING))
+    except (ValueError, TypeError) as exc:
+        raise UserError(f"-s {THRESHOLDS_SETTING}: {exc}") from None
 
 
 def print_health(verdicts: dict[str, Any]) -> None:

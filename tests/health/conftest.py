@@ -1,4 +1,4 @@
-"""Health test fixtures: the digest tests' real aiosmtpd server, and a migrated database."""
+"""Health test fixtures: the digest tests' real aiosmtpd server, and a migrated database (engine or URL)."""
 
 from __future__ import annotations
 
@@ -18,3 +18,12 @@ def engine(db_url):
     upgrade(engine)
     yield engine
     engine.dispose()
+
+
+@pytest.fixture
+def migrated(db_url):
+    """The database URL, migrated as an operator does once (`lpse-leads db upgrade`)."""
+    engine = make_engine(db_url)
+    upgrade(engine)
+    engine.dispose()
+    return db_url

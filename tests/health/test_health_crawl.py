@@ -66,18 +66,6 @@ def health(env: dict[str, str]) -> tuple[int, dict[str, dict]]:
     return done.returncode, {row["site"]: row for row in json.loads(done.stdout)}
 
 
-@pytest.fixture
-def migrated(db_url):
-    """The database, migrated as an operator does once (`lpse-leads db upgrade`)."""
-    from dbschema import upgrade
-    from pipeline.db import make_engine
-
-    engine = make_engine(db_url)
-    upgrade(engine)
-    engine.dispose()
-    return db_url
-
-
 def test_refused_detail_pages_make_the_site_dark_and_tell_the_operator_once(migrated, smtp_server):
     normal = env_for(migrated, smtp_server)
     with FakeSpse(slugs=[SLUG], packages=60, seed=11, year=2026) as fake:

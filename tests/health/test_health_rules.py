@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import copy
 
+import pytest
+
 from crawler.health import new_counts
-from pipeline.health_rules import judge, summary_line
+from pipeline.health_rules import Thresholds, judge, summary_line
 
 
 def counts(
@@ -120,3 +122,43 @@ def test_judging_does_not_change_the_counts():
     before = copy.deepcopy(c)
     judge(c, [counts()])
     assert c == before
+
+
+def test_configured_thresholds_change_the_verdict():
+    refused = counts(details={"ok": 100, "refused": 20})  # 17 %: degraded at the default 10 %
+    assert judge(refused).verdict == "degraded"
+    assert judge(refused, (), Thresholds(refused_share=0.2)).verdict == "ok"
+    strict = judge(counts(details={"ok": 110, "5xx": 10}), (), Thresholds(failed_share=0.05))
+    assert strict.reasons == ["detail requests failing: 10 of 120 (server error (5xx) ×10; threshold 5%)"]
+    history = [counts() for _ in range(3)]
+    fewer = counts(rows={"tender": 100, "non_tender": 40})  # 40 of usually 60: above half
+    assert judge(fewer, history).verdict == "ok"
+    assert judge(fewer, history, Thresholds(rows_drop=0.8)).reasons == [
+        "list non_tender: 40 rows, usually 60 (last 3 ok crawls)"
+    ]
+    small = counts(rows={"tender": 100, "non_tender": 2})
+    assert judge(small, history, Thresholds(min_rows=61)).verdict == "ok"  # lists under 61 rows not judged
+
+
+@pytest.mark.parametrize(
+    ("values", "message"),
+    [
+        ({"refused_share": 1.5}, "expected a fraction between 0 and 1 (0.25 = 25 %), got 1.5"),
+        ({"failed_share": -0.1}, "expected a fraction between 0 and 1"),
+        ({"rows_drop": "half"}, "expected a fraction between 0 and 1 (0.25 = 25 %), got 'half'"),
+        ({"field_drop": True}, "expected a fraction between 0 and 1"),
+        ({"min_rows": 0}, "expected a whole number of at least 1, got 0"),
+        ({"history_runs": 2.5}, "expected a whole number of at least 1, got 2.5"),
+        ({"min_packets": 10}, "unknown threshold 'min_packets'"),
+    ],
+)
+def test_bad_thresholds_are_refused_with_the_reason(values, message):
+    with pytest.raises(ValueError) as caught:
+        Thresholds.from_mapping(values)
+    assert message in str(caught.value)
+
+
+def test_thresholds_from_text_are_numbers():
+    assert Thresholds.from_mapping({"refused_share": " 0.3 ", "history_runs": "3"}) == Thresholds(
+        refused_share=0.3, history_runs=3
+    )

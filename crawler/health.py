@@ -5,6 +5,8 @@ A downloader middleware placed just outside the downloader (after HTTP decompres
 retried ones included: `ok`, `refused` (403 / "Akses Ditolak"), `rate_limited` (429),
 `error_page` (an HTTP-200 SPSE error page, a truncated body), `not_found`, `5xx`, `timeout`,
 `dns` (the host name does not resolve) or `connection` (refused or reset connection).
+The list kinds the spider reads (`LPSE_LISTS`) are noted per site, so that a site whose every
+list answered with no rows (an empty fiscal year) can be told from one that did not answer.
 Signals add what the spider made of it without touching the spider: construction rows (an
 announcement request scheduled, or an unchanged row's `ListSeenItem`), packages scraped and
 the share of them carrying each key field. The counts live in one stats value, `lpse/health`
@@ -66,6 +68,7 @@ _TIMEOUTS = ("TimeoutError", "TCPTimedOutError", "ResponseNeverReceived")
 def new_counts() -> dict[str, Any]:
     """Empty counts of one site (JSON values only, so stats files and the database take them)."""
     return {
+        "lists": [],  # the list kinds read; `list_rows` has a kind once one of its calls answered
         "list_requests": dict.fromkeys(OUTCOMES, 0),
         "list_rows": {},
         "construction_rows": 0,
@@ -167,12 +170,14 @@ class SiteHealthMiddleware:
         """
         if getattr(spider, "name", None) not in SPSE_SPIDERS:
             return
-        self.open(list(getattr(spider, "sites", []) or []), getattr(spider, "year", None))
+        lists = self.crawler.settings.getlist("LPSE_LISTS", list(protocol.LIST_KINDS))
+        self.open(list(getattr(spider, "sites", []) or []), getattr(spider, "year", None), lists)
 
-    def open(self, sites: Iterable[str], year: int | None) -> None:
-        """Start counting for `sites` (normalised base URLs) and their list endpoints in `year`."""
+    def open(self, sites: Iterable[str], year: int | None, lists: Iterable[str] = ()) -> None:
+        """Start counting for `sites` (normalised base URLs) and their list endpoints in `year`;
+        `lists` are the list kinds the spider reads on each site."""
         self.sites = sorted(sites, key=len, reverse=True)  # the longest base URL matches first
-        self.health = {site: new_counts() for site in sorted(self.sites)}
+        self.health = {site: {**new_counts(), "lists": list(lists)} for site in sorted(self.sites)}
         for site in self.sites:
             for kind in protocol.LIST_KINDS.values():
                 url = protocol.endpoint_url(site, kind, year or 0)

@@ -6,11 +6,25 @@ for most of them; a site that suddenly lists half its usual rows, or whose packa
 carrying a location, has changed, whatever its size. The history is the site's last `ok`
 crawls of the same fiscal year (a dark week must not become the new normal).
 
-- `dark`: no list rows at all, or detail pages were needed and not one was read.
+- `dark`: no list rows and not every list answered (a failed listing page, error or login pages
+  instead of JSON, refused or dropped connections, no answer), or detail pages were needed and
+  not one was read.
 - `degraded`: refusals (403) above `refused_share` of detail requests, failures (5xx, timeouts,
   error pages, dropped connections) above `failed_share`, a list kind down to less than
-  `rows_drop` of its usual rows, or a key field's share `field_drop` below its usual share.
-- `ok`: none of these.
+  `rows_drop` of its usual rows, a key field's share `field_drop` below its usual share, or
+  every list answered empty although an `ok` crawl of this year listed rows.
+- `ok`: none of these. A site whose every list answered properly with no rows is `ok` with the
+  note "empty year" (its reasons), unless its history says otherwise (above).
+
+Why an empty year is not dark: in January the new fiscal year's lists are empty on every LPSE,
+and a small one's may stay empty for weeks; calling that dark would make every crawl exit 1 and
+send the operator to probe healthy hosts. "Answered properly" is what tells it from a dead or
+blocking host: each list the crawl reads (`LPSE_LISTS`) got a list call answered with JSON (so
+its listing page and token worked too), and none had a row. `recordsTotal` cannot say more: the
+2026 host always answers 2147483647 (docs/spse-protocol.md). Why rows that vanish are still
+suspicious: a year's packages stay in its lists once announced (cancelled ones too, with a
+"Tender Batal" badge), so a site that listed rows in an `ok` crawl of this year and now answers
+every list empty has changed, even though it answers.
 The thresholds are `Thresholds` (configuration table `[health]`, `lpse_leads/config.py`; the
 defaults below are today's values). The counts come from `crawler.health` (`lpse/health` in
 the crawl stats).
@@ -108,7 +122,7 @@ _FAILED = ("5xx", "timeout", "dns", "connection", "error_page")
 
 @dataclass(frozen=True)
 class Verdict:
-    """A site's verdict and why (empty reasons for `ok`)."""
+    """A site's verdict and why (for `ok`: no reasons, or the note "empty year: …")."""
 
     verdict: str
     reasons: list[str] = field(default_factory=list)
@@ -138,18 +152,33 @@ def _share(pair: Sequence[int], min_packages: int) -> float | None:
     return have / of if of >= min_packages else None
 
 
+def answered_empty(counts: Mapping[str, Any]) -> bool:
+    """True when every list the crawl read answered (JSON) and none had a row: an empty year.
+
+    Counts without the lists read (`lists`, from crawls before it was recorded) never are.
+    """
+    lists, answered = counts.get("lists") or [], counts["list_rows"]
+    return bool(lists) and all(kind in answered for kind in lists) and not any(answered.values())
+
+
 def dark_reasons(counts: Mapping[str, Any]) -> list[str]:
-    """Why a site is dark: nothing listed, or no detail page read although some were needed."""
+    """Why a site is dark: no list rows and not every list answered, or no detail page read
+    although some were needed."""
     reasons = []
     rows = sum(counts["list_rows"].values())
-    if rows == 0:
+    if rows == 0 and not answered_empty(counts):
         lists = counts["list_requests"]
         sent = sum(lists.values())
-        reasons.append(
+        reason = (
             f"no list rows: {sent} list requests, none answered with rows ({_outcomes(lists)})"
             if sent
             else "no list rows: no list request was answered"
         )
+        empty = [kind for kind in counts.get("lists") or [] if kind in counts["list_rows"]]
+        if empty:  # some lists answered empty, the others not at all: not proof of an empty year
+            unanswered = [kind for kind in counts["lists"] if kind not in counts["list_rows"]]
+            reason += f"; answered empty: {', '.join(empty)}; not answered: {', '.join(unanswered)}"
+        reasons.append(reason)
     details = counts["detail_requests"]
     if counts["details_needed"] and not details["ok"]:
         reason = (
@@ -189,6 +218,14 @@ def degraded_reasons(
         )
     if not history:
         return reasons
+    if answered_empty(counts):
+        listed = max(sum(h["list_rows"].values()) for h in history)
+        if listed:
+            reasons.append(
+                f"every list answered with no rows, yet an ok crawl of this year listed {listed} rows "
+                f"(last {len(history)} ok crawls): a year's rows do not vanish; check the listing page"
+            )
+        return reasons
     kinds = sorted({k for h in history for k in h["list_rows"]} | set(counts["list_rows"]))
     for kind in kinds:
         usual = statistics.median(h["list_rows"].get(kind, 0) for h in history)
@@ -223,7 +260,12 @@ def judge(
     if dark:
         return Verdict("dark", dark)
     degraded = degraded_reasons(counts, history, thresholds)
-    return Verdict("degraded", degraded) if degraded else Verdict("ok")
+    if degraded:
+        return Verdict("degraded", degraded)
+    if answered_empty(counts):
+        lists = ", ".join(counts["lists"])
+        return Verdict("ok", [f"empty year: every list read ({lists}) answered with no rows"])
+    return Verdict("ok")
 
 
 def summary_line(counts: Mapping[str, Any]) -> str:

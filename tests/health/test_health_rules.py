@@ -7,7 +7,7 @@ import copy
 import pytest
 
 from crawler.health import new_counts
-from pipeline.health_rules import Thresholds, judge, summary_line
+from pipeline.health_rules import Thresholds, Verdict, judge, summary_line
 
 
 def counts(
@@ -162,3 +162,54 @@ def test_thresholds_from_text_are_numbers():
     assert Thresholds.from_mapping({"refused_share": " 0.3 ", "history_runs": "3"}) == Thresholds(
         refused_share=0.3, history_runs=3
     )
+
+
+LISTS = ["tender", "non_tender", "darurat", "pencatatan", "swakelola"]
+
+
+def empty_year(answered: list[str] = LISTS) -> dict:
+    """Counts of a crawl whose lists `answered` with no rows (JSON) and the others did not answer."""
+    c = counts(rows=dict.fromkeys(answered, 0), construction=0, needed=0, details={"ok": 0})
+    c["lists"] = list(LISTS)
+    c["list_requests"]["ok"] = 2 * len(answered)
+    c["fields"] = {name: [0, 0] for name in c["fields"]}
+    return c
+
+
+def test_a_year_whose_every_list_answered_empty_is_ok_with_a_note():
+    note = (
+        "empty year: every list read (tender, non_tender, darurat, pencatatan, swakelola) "
+        "answered with no rows"
+    )
+    assert judge(empty_year()) == Verdict("ok", [note])
+    assert judge(empty_year(), [empty_year(), empty_year()]) == Verdict("ok", [note])  # still January
+
+
+def test_lists_answered_empty_while_others_did_not_answer_are_dark_and_say_which():
+    c = empty_year(answered=["tender", "non_tender"])
+    c["list_requests"]["5xx"] = 9
+    verdict = judge(c)
+    assert verdict.verdict == "dark"
+    assert verdict.reasons == [
+        "no list rows: 13 list requests, none answered with rows (server error (5xx) ×9); "
+        "answered empty: tender, non_tender; not answered: darurat, pencatatan, swakelola"
+    ]
+
+
+def test_counts_without_the_lists_read_are_never_an_empty_year():
+    c = empty_year()
+    c["lists"] = []  # counts recorded before the lists read were
+    assert judge(c).verdict == "dark"
+
+
+def test_every_list_empty_where_an_ok_crawl_of_the_year_listed_rows_is_degraded():
+    small = counts(rows={"tender": 3}, construction=3, needed=3)  # under min_rows: still rows
+    verdict = judge(empty_year(), [empty_year(), counts(), small])
+    assert verdict == Verdict(
+        "degraded",
+        [
+            "every list answered with no rows, yet an ok crawl of this year listed 160 rows "
+            "(last 3 ok crawls): a year's rows do not vanish; check the listing page"
+        ],
+    )
+    assert judge(empty_year(), [small]).verdict == "degraded"

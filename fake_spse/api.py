@@ -13,6 +13,7 @@ from typing import Any
 from fake_spse.access import STRICT, Access
 from fake_spse.faults import Profile
 from fake_spse.http import RunningFake
+from fake_spse.pages import MAX_LENGTH
 from fake_spse.server import FakeSpseServer
 from fake_spse.truth import truth_records
 from fake_spse.world import build_world
@@ -27,7 +28,8 @@ class FakeSpse(RunningFake):
     `variant` puts the host in a situation a test asks for: a challenge page in front of it, or a
     changed page layout (`fake_spse.variants`; "none" by default). Schedules are postponed
     while packages run, as on the real host (`fake_spse.revisions`); `revisions=False` (tests
-    only) serves every schedule as generated.
+    only) serves every schedule as generated. `page_cap` is the most rows one list call answers
+    (`set_page_cap` changes it while serving): a host that caps pages silently.
     """
 
     thread_name = "fake-spse"
@@ -44,9 +46,12 @@ class FakeSpse(RunningFake):
         access: Access = STRICT,
         variant: str = "none",
         revisions: bool = True,
+        page_cap: int = MAX_LENGTH,
     ):
         self.world = build_world(list(slugs), packages, seed, year, day, revisions)
-        self.server = FakeSpseServer(self.world, faults=faults, port=port, access=access, variant=variant)
+        self.server = FakeSpseServer(
+            self.world, faults=faults, port=port, access=access, variant=variant, page_cap=page_cap
+        )
 
     def base_url(self, slug: str) -> str:
         """`http://127.0.0.1:P/<slug>`: the `site` of this slug's records."""
@@ -55,6 +60,10 @@ class FakeSpse(RunningFake):
     def truth(self) -> list[dict[str, Any]]:
         """Records for every package served today (all slugs, all lists)."""
         return list(truth_records(self.world, self.base_url))
+
+    def set_page_cap(self, rows: int) -> None:
+        """Answer at most `rows` rows per list call from now on (MAX_LENGTH: no cap below the 2026 host's)."""
+        self.server.site.page_cap = rows
 
     def set_day(self, day: int) -> None:
         """Serve day `day` from now on (same port, same sessions)."""

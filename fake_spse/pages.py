@@ -30,6 +30,8 @@ RECORD_TITLES = {
 }
 #: Largest `length` a list call honours (the national host answered 100000 in 2026, §10.1).
 MAX_LENGTH = 100_000
+#: A cap once reported for SPSE list calls ("300 was the maximum", protocol §5), for `page_cap`.
+REPORTED_CAP = 300
 
 
 class Site:
@@ -43,6 +45,9 @@ class Site:
         )
         self._rows: dict[tuple[str, str, int], list[tuple[Package, list[str | None]]]] = {}
         self._lock = threading.Lock()
+        #: Most rows one list call answers, silently (no error, no hint): MAX_LENGTH as the national
+        #: host in 2026, or a cap such as REPORTED_CAP when a test asks for a capping host.
+        self.page_cap = MAX_LENGTH
 
     def render(self, template: str, slug: str, **context: Any) -> str:
         """One template with the values every page needs."""
@@ -130,7 +135,7 @@ class Site:
             ordered = sorted(selected, key=lambda r: (r[0].announced.date(), ties[id(r)]), reverse=descending)
         start = max(0, _int(form.get("start"), 0))
         length = _int(form.get("length"), -1)
-        length = MAX_LENGTH if length <= 0 else min(length, MAX_LENGTH)
+        length = self.page_cap if length <= 0 else min(length, self.page_cap)
         page = ordered[start : start + length]
         return {
             "draw": str(_int(form.get("draw"), 0)),

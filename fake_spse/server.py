@@ -24,7 +24,7 @@ from fake_spse.access import STRICT, Access, refusal
 from fake_spse.faults import Decision, Faults, Profile
 from fake_spse.http import FaultyHandler, Response, Stats
 from fake_spse.lpse_index import INDEX_PATH, index_body
-from fake_spse.pages import Site
+from fake_spse.pages import MAX_LENGTH, Site
 from fake_spse.routes import match_detail
 from fake_spse.rows import ENDPOINT_LIST, PAGE_LIST
 from fake_spse.truth import truth_records
@@ -57,6 +57,7 @@ class FakeSpseServer(ThreadingHTTPServer):
         host: str = "127.0.0.1",
         access: Access = STRICT,
         variant: str = "none",
+        page_cap: int = MAX_LENGTH,
     ):
         if variant not in VARIANTS:
             raise ValueError(f"unknown variant {variant!r}; expected one of {', '.join(VARIANTS)}")
@@ -64,6 +65,7 @@ class FakeSpseServer(ThreadingHTTPServer):
         self.access = access
         self.variant = variant
         self.site = Site(world)
+        self.site.page_cap = page_cap
         self.faults = Faults(faults, world.seed)
         self.stats = Stats()
         self.sessions: dict[str, Session] = {}

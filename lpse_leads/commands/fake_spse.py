@@ -30,6 +30,13 @@ def register(subparsers: Any) -> None:
         help="a situation to show: a Cloudflare challenge in front of the host, or detail pages with "
         "changed labels (e.g. to see what `lpse-leads probe` says)",
     )
+    p.add_argument(
+        "--page-cap",
+        type=int,
+        metavar="ROWS",
+        help="answer at most ROWS rows per list call, silently, as a capping host does (default: the "
+        "2026 national host's 100000)",
+    )
     p.add_argument("--truth", type=Path, help="write the expected records (JSON lines) to this file")
     p.set_defaults(func=run)
 
@@ -46,6 +53,8 @@ def run(args: argparse.Namespace) -> int:
         packages = int(args.packages)
     if args.day < 0:
         raise UserError("--day must be ≥ 0")
+    if args.page_cap is not None and args.page_cap < 1:
+        raise UserError("--page-cap must be ≥ 1")
     try:
         fake = FakeSpse(
             slugs=args.slug,
@@ -56,6 +65,7 @@ def run(args: argparse.Namespace) -> int:
             faults=args.faults,
             port=args.port,
             variant=args.variant,
+            **({"page_cap": args.page_cap} if args.page_cap else {}),
         )
     except OSError as exc:
         raise UserError(f"cannot listen on 127.0.0.1:{args.port}: {exc}") from exc

@@ -13,7 +13,6 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
-from urllib.parse import urlsplit
 
 from scrapy.http import Request, Response
 from twisted.python.failure import Failure
@@ -22,6 +21,7 @@ from crawler import protocol
 from crawler.items import ListSeenItem, PackageItem
 from crawler.middlewares import PAGE
 from crawler.package_pages import failure_reason
+from crawler.page_memory import HostPaging, TrustedEnd
 from crawler.paging import After, PageLength
 from crawler.parsers import ParseError, parse_list
 
@@ -75,7 +75,7 @@ class ListPages:
     crawler: Any
     year: int
     _seen: dict[str, set[str]]
-    _page_lengths: dict[str, PageLength]
+    _page_lengths: HostPaging | None
     _later: list[Request]
     _held: list[Request]
     _open_runs: int
@@ -93,12 +93,23 @@ class ListPages:
     ) -> Iterator[Request | ListSeenItem | PackageItem]:
         raise NotImplementedError
 
+    def _host_paging(self) -> HostPaging:
+        """The crawl's page-length learners (the spider recalls the stored findings at start)."""
+        if self._page_lengths is None:
+            self._page_lengths = HostPaging(self.settings, self.crawler.stats)
+        return self._page_lengths
+
     def _paging(self, site: str) -> PageLength:
         """The page-length learner of a site's host (all national slugs share one)."""
-        host = urlsplit(site).netloc
-        if host not in self._page_lengths:
-            self._page_lengths[host] = PageLength(self.settings.getint("LPSE_DT_PAGE_LENGTH", 100_000))
-        return self._page_lengths[host]
+        return self._host_paging().learner(site)
+
+    def _read_on(self, end: TrustedEnd) -> Request:
+        """A list ended on trust at the size this run found to be the host's cap: read on from there."""
+        self._open_runs += 1  # one more list run: detail requests wait for it too
+        self.logger.warning(
+            "List %s of %s ended at %d rows, the host's cap: reading on", end.kind.name, end.site, end.rows
+        )
+        return self._list_request(ListRun(end.site, (end.kind,), end.token, start=end.rows))
 
     def _listing_request(self, run: ListRun) -> Request:
         """The listing page of the current list: opens (or renews) the site's session and token."""
@@ -226,8 +237,11 @@ class ListPages:
         # recordsTotal is always 2147483647: the page sizes alone say where the list ends.
         # Paging counts every row the server sent, dropped ones included.
         sent = len(rows) + len(page["dropped"])
-        after = self._paging(run.site).after(sent, asked, run.probing_after)
-        if after is After.DONE or (sent and not new):  # nothing new: a host ignoring `start`
+        paging = self._host_paging()
+        after, read_on = paging.after(run.site, run.kind, run.token, sent, asked, run.probing_after)
+        for end in read_on:
+            yield self._read_on(end)
+        if after in (After.DONE, After.TRUSTED) or (sent and not new):  # nothing new: a host ignoring `start`
             yield from self._next_list(run)
             return
         if after is After.PROBE:

@@ -102,6 +102,14 @@ DOWNLOADER_MIDDLEWARES = {
 # list; a host that caps the page size silently is detected (crawler/paging.py: a large short
 # page is checked with one more call) and paged at its cap, so no row is lost.
 LPSE_DT_PAGE_LENGTH = 100_000
+# SpseSpider: what a run found about a host's page length (it honours the long page, or caps it)
+# is stored per host (table host_page_lengths) and trusted by later runs, which then spend no
+# check call on a short page it proves final, for this many days after a check last confirmed it;
+# then a run checks again (crawler/README.md: a lifted cap, a new cap only one list exceeds).
+LPSE_PAGE_LENGTH_RECHECK_DAYS = 7.0
+# SpseSpider: dotted path of `loader(settings, hosts) -> {host: finding}` (crawl --db sets
+# pipeline.page_lengths.load_page_lengths); None: every run learns the page length afresh.
+LPSE_PAGE_LENGTH_LOADER = None
 # SpseSpider: which lists to read per site, one after another with one session and token.
 # Pencatatan (/dt/nonspk) carries construction bought outside a tender; swakelola (/dt/swakelola)
 # is read and counted, but its rows name no jenis pengadaan and no contractor, so none becomes

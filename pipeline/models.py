@@ -106,6 +106,23 @@ class SiteHealth(Base):
     notified_at: Mapped[dt.datetime | None]
 
 
+class HostPageLength(Base):
+    """What a host does with a long list page, as the last crawls found it (crawler/paging.py).
+
+    One row per host (`spse.inaproc.id` serves every national LPSE): the next crawl asks for the
+    right length at once and spends no check call on a short page this finding proves final.
+    """
+
+    __tablename__ = "host_page_lengths"
+
+    host: Mapped[str] = mapped_column(String(255), primary_key=True)
+    requested: Mapped[int]
+    cap: Mapped[int | None]
+    honoured_up_to: Mapped[int] = mapped_column(default=0)
+    learned_at: Mapped[dt.datetime]
+    checked_at: Mapped[dt.datetime]
+
+
 class Package(Base):
     """Current state of one package: the record's scalar values plus provenance and crawl state."""
 

@@ -28,10 +28,12 @@ from twisted.internet import task
 
 from crawler.health import HEALTH_STATS
 from crawler.items import ListSeenItem, PackageItem, PlanItem, package_record
+from crawler.page_memory import PAGE_LENGTH_STATS
 from dbschema import SchemaNotCurrent, ensure_schema
 from pipeline.db import make_engine
 from pipeline.health import THRESHOLDS_SETTING, VERDICT_STATS, record_site_health
 from pipeline.health_rules import Thresholds
+from pipeline.page_lengths import save_page_lengths
 from pipeline.plan_writer import PlanWriter
 from pipeline.retry import DatabaseUnavailable, retry_on_disconnect
 from pipeline.runs import finish_run, start_run
@@ -214,6 +216,13 @@ class StorePipeline:
                 stats.set_value(VERDICT_STATS, verdicts)
             except DatabaseUnavailable as exc:
                 logger.error("The sites' health of crawl run %d is not stored: %s", run_id, exc)
+        found = stats.get_value(PAGE_LENGTH_STATS) if stats is not None and not planning else None
+        if found:  # what the hosts do with a long page, for the next crawl (however this one ended)
+            try:
+                saved = self._retry(lambda: save_page_lengths(engine, found), "storing the page lengths")
+                stats.set_value("lpse/page_length/stored", saved)
+            except DatabaseUnavailable as exc:
+                logger.error("The page lengths of crawl run %d are not stored: %s", run_id, exc)
         values = dict(stats.get_stats()) if stats is not None else {}
         try:
             self._retry(lambda: finish_run(engine, run_id, reason, values), "closing the crawl run")

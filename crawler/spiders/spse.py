@@ -30,7 +30,7 @@ from crawler.items import PACKAGE_FIELDS, ListSeenItem, PackageItem, list_finger
 from crawler.list_pages import ListPages, ListRun, session_cookie  # noqa: F401 (used by spiders/probe.py)
 from crawler.middlewares import NOT_BEFORE, PAGE
 from crawler.package_pages import PackagePages, PendingPackage
-from crawler.paging import PageLength
+from crawler.page_memory import HostPaging, host_of, load_page_lengths
 from crawler.parsers import is_construction
 from crawler.plan import row_requests, stage_class
 from crawler.state import load_known_fingerprints, load_record_reader
@@ -67,7 +67,7 @@ class SpseSpider(ListPages, PackagePages, scrapy.Spider):
         self.full: bool = _truthy(full)
         self.known: Mapping[tuple[str, str], str] = {}
         self._seen: dict[str, set[str]] = {}
-        self._page_lengths: dict[str, PageLength] = {}
+        self._page_lengths: HostPaging | None = None  # page-length learners per host (start recalls them)
         self._records: Any = None  # stored-record reader (LPSE_RECORD_READER), for changed rows
         self._site_now: dict[str, Any] = {}  # each site's own clock, from its listing page
         self._later: list[Request] = []
@@ -82,10 +82,14 @@ class SpseSpider(ListPages, PackagePages, scrapy.Spider):
 
     # --- start and lists -------------------------------------------------------------------
     async def start(self) -> AsyncIterator[Request]:
-        """Load the known fingerprints once, then read every site's lists, one session per site."""
+        """Load the known fingerprints and the hosts' page lengths once, then read every site's lists,
+        one session per site."""
         if not self.full:
             self.known = load_known_fingerprints(self.settings, self.sites)
             self._records = load_record_reader(self.settings)
+        hosts = sorted({host_of(site) for site in self.sites})
+        stored = load_page_lengths(self.settings, hosts)  # what the host does is no package state: --full too
+        self._page_lengths = HostPaging(self.settings, self.crawler.stats, stored)
         names = self.settings.getlist("LPSE_LISTS", list(protocol.LIST_KINDS))
         kinds = tuple(protocol.LIST_KINDS[name] for name in names)
         for site in self.sites:

@@ -174,6 +174,7 @@ def run(args: argparse.Namespace) -> int:
     settings.set("LPSE_LEADS_DB", resolve_db_url(args), priority="cmdline")
     settings.set("LPSE_STATE_LOADER", "pipeline.state.load_fingerprints", priority="project")
     settings.set("LPSE_RECORD_READER", "pipeline.state.record_reader", priority="project")
+    settings.set("LPSE_PAGE_LENGTH_LOADER", "pipeline.page_lengths.load_page_lengths", priority="project")
     if args.plan:  # nothing to validate or store: the store would record an empty crawl run
         settings.set("ITEM_PIPELINES", {}, priority="cmdline")
 
@@ -279,6 +280,22 @@ def summary_rows(stats: dict[str, Any]) -> list[tuple[str, str]]:
     return rows
 
 
+def page_length_rows(stats: dict[str, Any]) -> list[tuple[str, str]]:
+    """Each host's page length as the crawl found or remembered it, and the check calls it made and saved."""
+    from crawler.page_memory import PAGE_LENGTH_STATS
+    from crawler.paging import Learned
+
+    rows = []
+    for host, value in sorted((stats.get(PAGE_LENGTH_STATS) or {}).items()):
+        found = Learned.from_json(value)
+        confirmed = f"{found.checked_at:%Y-%m-%d %H:%M} UTC"
+        rows.append((f"page length {host}", f"{found.describe()}, confirmed {confirmed}"))
+    made, saved = stats.get("lpse/list_probe", 0), stats.get("lpse/page_length/trusted", 0)
+    if rows or made:
+        rows.append(("check calls (short pages)", f"{made} made, {saved} saved by the stored page length"))
+    return rows
+
+
 def print_summary(stats: dict[str, Any]) -> None:
     """Print the summary table (rich)."""
     from rich.console import Console
@@ -310,6 +327,8 @@ def print_plan(stats: dict[str, Any], settings: Any, sites: int, year: int) -> N
         rows, requests = plan["rows"][stage], plan["detail_requests"][stage]
         table.add_row(f"rows {stage}", f"{rows:,} → {requests:,} detail requests")
     table.add_row("rows unchanged (list only)", f"{plan['unchanged_rows']:,}")
+    for label, value in page_length_rows(stats):
+        table.add_row(label, value)
     table.add_row("requests expected", f"{plan['requests']:,} (list calls + detail requests)")
     rate = plan["rate_per_second"]
     at_rate = f"{plan['hours_at_rate']:.2f} h at {rate:g} request/s" if rate else "no DOWNLOAD_DELAY set"

@@ -374,3 +374,28 @@ def test_a_host_that_refuses_connections_ends_the_sites_lists(spider, crawler) -
     assert fail(listing, ConnectionRefusedError()) == []  # no other list of a host that is down
     assert crawler.stats.get_value("lpse/list_failed/ConnectionRefusedError") == 3
     assert spider._later == []
+
+
+def test_a_list_ended_beside_a_check_is_read_on_when_the_check_finds_a_cap() -> None:
+    crawler = get_crawler(SpseSpider, {"LPSE_TOKEN_REFRESH_TIMES": 2})
+    other = "http://127.0.0.1:9/kab-b"  # the same host: one page-length learner
+    crawler.spider = spider = crawler._create_spider(site=f"{SITE},{other}", year="2026")
+
+    def page(site: str, first: int, rows: int, probing_after: int | None = None) -> list:
+        body = dt_body(*(tender_row(str(first + i), "Pengadaan Barang") for i in range(rows)))
+        url = f"{site}/dt/lelang?rekanan=&tahun=2026&instansiId="
+        response = TextResponse(url, body=body, request=Request(url, method="POST"))
+        run = ListRun(site, (TENDER,), TOKEN, start=first - 1000, probing_after=probing_after)
+        return list(spider.parse_list_page(response, run, asked=100_000))
+
+    (check,) = page(SITE, 1000, 300)  # a large short page: checked with one more call
+    assert parse_qs(check.body.decode())["start"] == ["300"]
+    assert page(other, 5000, 300) == []  # as large as the page under check: that check decides it too
+    assert spider._open_runs == 1  # kab-b's lists are done (kota-a's still open)
+    read_on, next_page = page(SITE, 1300, 300, probing_after=300)  # 300 more rows: a cap of 300
+    assert read_on.url.startswith(other) and parse_qs(read_on.body.decode())["start"] == ["300"]
+    assert parse_qs(read_on.body.decode())["length"] == ["300"]
+    assert parse_qs(next_page.body.decode())["start"] == ["600"]
+    assert spider._open_runs == 2  # kab-b's tender list is open again
+    assert crawler.stats.get_value("lpse/page_length/reread") == 1
+    assert crawler.stats.get_value("lpse/page_lengths")["127.0.0.1:9"]["cap"] == 300

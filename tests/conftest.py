@@ -100,6 +100,18 @@ def db_url(request, tmp_path):
             connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
 
 
+@pytest.fixture
+def migrated(db_url):
+    """The database URL, migrated as an operator does once (`lpse-leads db upgrade`)."""
+    from dbschema import upgrade
+    from pipeline.db import make_engine
+
+    engine = make_engine(db_url)
+    upgrade(engine)
+    engine.dispose()
+    return db_url
+
+
 @pytest.fixture(scope="session", autouse=True)
 def _isolated_data_home(tmp_path_factory):
     """Commands run by tests (and their subprocesses) keep their default database in a temp folder.

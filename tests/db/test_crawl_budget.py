@@ -11,22 +11,13 @@ from pathlib import Path
 import pytest
 
 from crawler.refetch import is_winner_stage
-from dbschema import upgrade
 from domain.dates import JAKARTA
 from fake_spse import FakeSpse
 from lpse_leads.crawl_budget import seconds_until
-from pipeline.db import make_engine
 from tests.db.test_crawl_store_e2e import FAST, ROOT, SLUGS, assert_equal_to_truth, construction_truth, export
 
 pytestmark = pytest.mark.slow
 
-
-@pytest.fixture
-def migrated(db_url):
-    engine = make_engine(db_url)
-    upgrade(engine)
-    engine.dispose()
-    return db_url
 
 
 def _crawl(fake: FakeSpse, db_url: str, tmp_path: Path, *extra: str) -> tuple[int, dict]:

@@ -23,7 +23,6 @@ import pytest
 from sqlalchemy import func, select
 
 from crawler.parsers import is_construction
-from dbschema import upgrade
 from domain.jsonio import loads_record
 from fake_spse import FakeSpse
 from pipeline.db import make_engine
@@ -125,13 +124,6 @@ def stored_fingerprints(db_url: str) -> int:
     engine.dispose()
     return found
 
-
-@pytest.fixture
-def migrated(db_url):
-    engine = make_engine(db_url)
-    upgrade(engine)
-    engine.dispose()
-    return db_url
 
 
 def test_daily_crawls_store_the_truth_history_and_read_only_what_changed(migrated, tmp_path):

@@ -19,11 +19,3 @@ def engine(db_url):
     yield engine
     engine.dispose()
 
-
-@pytest.fixture
-def migrated(db_url):
-    """The database URL, migrated as an operator does once (`lpse-leads db upgrade`)."""
-    engine = make_engine(db_url)
-    upgrade(engine)
-    engine.dispose()
-    return db_url

@@ -12,24 +12,20 @@ key names, their environment variables and their parsers.
 from __future__ import annotations
 
 import os
-import re
 import tomllib
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit
 
+from lpse_leads import config_values as parse
+from lpse_leads.config_values import DEFAULT_HOME
 from lpse_leads.dbopt import SQLITE_NAME
 from lpse_leads.errors import UserError
-from pipeline.health_rules import Thresholds, check_threshold
+from pipeline.health_rules import Thresholds
 from pipeline.runs import redact_url
 
 CONFIG_ENV = "LPSE_LEADS_CONFIG"
-DEFAULT_HOME = Path("var")
-_TRUE = frozenset({"1", "true", "yes", "on"})
-_FALSE = frozenset({"0", "false", "no", "off"})
-_TIME = re.compile(r"^([01]?\d|2[0-3]):([0-5]\d)$")
 
 
 @dataclass(frozen=True)
@@ -149,208 +145,6 @@ class AppConfig:
         }
 
 
-# --- parsing and validation of one value -------------------------------------------------
-
-
-def _as_str(value: Any, key: str) -> str:
-    if not isinstance(value, str):
-        raise UserError(f"{key}: expected a string, got {type(value).__name__}")
-    return value.strip()
-
-
-def _as_bool(value: Any, key: str) -> bool:
-    if isinstance(value, bool):
-        return value
-    word = value.strip().lower() if isinstance(value, str) else None
-    if word in _TRUE | _FALSE:
-        return word in _TRUE
-    raise UserError(f"{key}: expected true or false, got {value!r}")
-
-
-def _as_positive_int(value: Any, key: str) -> int:
-    try:
-        number = int(value) if isinstance(value, str) else value
-    except ValueError:
-        number = None
-    if isinstance(number, bool) or not isinstance(number, int) or number <= 0:
-        raise UserError(f"{key}: expected a positive whole number, got {value!r}")
-    return number
-
-
-def _as_list(value: Any, key: str) -> list[Any]:
-    if isinstance(value, str):
-        return [item.strip() for item in value.split(",") if item.strip()]
-    if isinstance(value, list | tuple):
-        return list(value)
-    raise UserError(f"{key}: expected a list (or a comma-separated string), got {value!r}")
-
-
-def _site_url(value: Any, key: str) -> str:
-    """An SPSE base URL, or `all` / a slug of the LPSE registry (the crawl expands them)."""
-    from crawler.registry import ALL, registry
-
-    text = _as_str(value, key).rstrip("/")
-    if text.lower() == ALL or text in {lpse.slug for lpse in registry()}:
-        return text.lower()
-    parts = urlsplit(text)
-    if parts.scheme not in {"http", "https"} or not parts.hostname:
-        raise UserError(f"{key}: {text!r} is not an http(s) URL such as https://spse.inaproc.id/kemkes")
-    return text
-
-
-def _sites(value: Any, key: str) -> tuple[str, ...]:
-    return tuple(_site_url(item, key) for item in _as_list(value, key))
-
-
-#: The channels a run can crawl, in the order it crawls them (plans before purchases need them).
-SOURCES = ("spse", "sirup", "ekatalog", "inaproc-api")
-
-
-def _sources(value: Any, key: str) -> tuple[str, ...]:
-    """Channel names (a list, or a comma-separated string), in crawl order, each once."""
-    names = [str(v).strip() for v in (value.split(",") if isinstance(value, str) else _as_list(value, key))]
-    unknown = [n for n in names if n and n not in SOURCES]
-    if unknown:
-        raise UserError(f"{key}: unknown source {unknown[0]!r} (known: {', '.join(SOURCES)})")
-    return tuple(s for s in SOURCES if s in names)
-
-
-def _instansi(value: Any, key: str) -> tuple[str, ...]:
-    """Government codes (`D6`), a list or a comma-separated string."""
-    items = value.split(",") if isinstance(value, str) else _as_list(value, key)
-    return tuple(str(v).strip() for v in items if str(v).strip())
-
-
-def _years(value: Any, key: str) -> tuple[int, ...]:
-    years = tuple(_as_positive_int(item, key) for item in _as_list(value, key))
-    for year in years:
-        if not 2000 <= year <= 2100:
-            raise UserError(f"{key}: {year} is not a plausible fiscal year")
-    return years
-
-
-def _database_url(value: Any, key: str) -> str:
-    text = _as_str(value, key)
-    if not text:
-        return ""
-    scheme = urlsplit(text).scheme.split("+")[0]
-    if scheme not in {"sqlite", "postgresql", "postgres"}:
-        raise UserError(f"{key}: {redact_url(text)!r} is not a sqlite:/// or postgresql:// URL")
-    return text
-
-
-def _smtp_url(value: Any, key: str) -> str:
-    text = _as_str(value, key)
-    if not text:
-        return ""
-    parts = urlsplit(text)
-    if parts.scheme not in {"smtp", "smtps"} or not parts.hostname:
-        raise UserError(f"{key}: {redact_url(text)!r} is not an smtp:// or smtps:// URL")
-    return text
-
-
-def _contact_url(value: Any, key: str) -> str:
-    text = _as_str(value, key)
-    parts = urlsplit(text)
-    if text and (parts.scheme not in {"http", "https", "mailto"} or not (parts.netloc or parts.path)):
-        raise UserError(f"{key}: {text!r} is not an http(s):// or mailto: URL")
-    if any(c in text for c in " ;()"):
-        raise UserError(
-            f"{key}: {text!r} must not contain spaces, ';' or parentheses (it goes in the User-Agent)"
-        )
-    return text
-
-
-def _address(value: Any, key: str) -> str:
-    text = _as_str(value, key)
-    if text and not re.fullmatch(r"[^@\s<>]+@[^@\s<>]+\.[^@\s<>]+", text.split("<")[-1].rstrip(">")):
-        raise UserError(f"{key}: {text!r} is not an e-mail address")
-    return text
-
-
-def _base_url(value: Any, key: str) -> str:
-    """An http(s) URL without credentials; the trailing slash is dropped. Empty: not set."""
-    text = _as_str(value, key).strip().rstrip("/")
-    if not text:
-        return ""
-    parts = urlsplit(text)
-    if parts.scheme not in ("http", "https") or not parts.hostname or parts.username or parts.query:
-        raise UserError(f"{key}: expected an http(s) address like https://leads.example.go.id, got {text!r}")
-    return text
-
-
-def _addresses(value: Any, key: str) -> tuple[str, ...]:
-    items = _as_list(value.replace(";", ",") if isinstance(value, str) else value, key)
-    return tuple(_address(item, key) for item in items if _as_str(item, key))
-
-
-def _time(value: Any, key: str) -> str:
-    text = _as_str(value, key)
-    match = _TIME.match(text)
-    if not match:
-        raise UserError(f"{key}: {text!r} is not a time of day like 06:00")
-    return f"{int(match[1]):02d}:{match[2]}"
-
-
-def _reimport(value: Any, key: str) -> str:
-    text = _as_str(value, key)
-    if not text:
-        return ""
-    if _TIME.match(text):
-        return _time(text, key)
-    if len(text.split()) != 5:
-        raise UserError(f"{key}: {text!r} is neither HH:MM nor a 5-field cron expression")
-    if re.search(r"\d", text.split()[4]):
-        # APScheduler 3 counts weekdays from Monday = 0, crontab from Sunday = 0: names are unambiguous.
-        raise UserError(f"{key}: {text!r}: write the day of week as names (mon-fri, sun), not numbers")
-    from apscheduler.triggers.cron import CronTrigger
-
-    try:
-        CronTrigger.from_crontab(text, timezone="Asia/Jakarta")
-    except ValueError as exc:
-        raise UserError(f"{key}: {text!r} is not a valid cron expression ({exc})") from None
-    return text
-
-
-def _path(value: Any, key: str) -> Path | None:
-    text = _as_str(value, key)
-    return Path(text).expanduser() if text else None
-
-
-def _home(value: Any, key: str) -> Path:
-    return _path(value, key) or DEFAULT_HOME
-
-
-def _readable_file(value: Any, key: str) -> Path | None:
-    path = _path(value, key)
-    if path is not None:
-        try:
-            with path.open("rb"):
-                pass
-        except OSError as exc:
-            raise UserError(f"{key}: cannot read {path} ({exc.strerror})") from None
-    return path
-
-
-def _threshold(value: Any, key: str) -> float | int:
-    """A `[health]` threshold: a fraction 0–1 or a whole number ≥ 1, by its name."""
-    try:
-        return check_threshold(key.split(".", 1)[1], value)
-    except ValueError as exc:
-        raise UserError(f"{key}: {exc}") from None
-
-
-def _settings(value: Any, key: str) -> dict[str, Any]:
-    if not isinstance(value, Mapping):
-        raise UserError(f"{key}: expected a table of Scrapy settings, got {value!r}")
-    for name, item in value.items():
-        if not re.fullmatch(r"[A-Z][A-Z0-9_]*", name):
-            raise UserError(f"{key}.{name}: Scrapy setting names are UPPER_CASE")
-        if not isinstance(item, str | int | float | bool):
-            raise UserError(f"{key}.{name}: expected a number, string or boolean, got {item!r}")
-    return dict(value)
-
-
 @dataclass(frozen=True)
 class Key:
     """One configuration key: its TOML place, environment variable and parser."""
@@ -368,33 +162,33 @@ class Key:
 
 
 KEYS: tuple[Key, ...] = (
-    Key("data", "home", "LPSE_LEADS_HOME", _home, is_path=True),
-    Key("data", "database_url", "LPSE_LEADS_DB", _database_url),
-    Key("crawl", "sites", "LPSE_LEADS_SITES", _sites),
-    Key("crawl", "years", "LPSE_LEADS_YEARS", _years),
-    Key("crawl", "full", "LPSE_LEADS_CRAWL_FULL", _as_bool),
-    Key("crawl", "timeout_minutes", "LPSE_LEADS_CRAWL_TIMEOUT_MINUTES", _as_positive_int),
-    Key("crawl", "settings", None, _settings),
-    Key("crawl", "sources", "LPSE_LEADS_SOURCES", _sources),
-    Key("inaproc", "sirup_site", "LPSE_LEADS_SIRUP_SITE", _site_url),
-    Key("inaproc", "data_site", "LPSE_LEADS_INAPROC_SITE", _site_url),
-    Key("inaproc", "instansi", "LPSE_LEADS_INAPROC_INSTANSI", _instansi),
-    Key("inaproc", "api_token", "LPSE_LEADS_INAPROC_API_TOKEN", _as_str),
-    Key("crawl", "contact_url", "LPSE_LEADS_CONTACT_URL", _contact_url),
-    Key("leads", "registry_file", "LPSE_LEADS_REGISTRY_FILE", _readable_file, is_path=True),
-    Key("leads", "branches_file", "LPSE_LEADS_BRANCHES_FILE", _readable_file, is_path=True),
-    Key("leads", "branches_replace", "LPSE_LEADS_BRANCHES_REPLACE", _as_bool),
-    Key("mail", "smtp_url", "LPSE_LEADS_SMTP_URL", _smtp_url),
-    Key("mail", "mail_from", "LPSE_LEADS_MAIL_FROM", _address),
-    Key("mail", "fallback_to", "LPSE_LEADS_FALLBACK_TO", _address),
-    Key("mail", "ops_to", "LPSE_LEADS_OPS_TO", _addresses),
-    Key("mail", "outbox", "LPSE_LEADS_OUTBOX", _path, is_path=True),
-    Key("schedule", "time", "LPSE_LEADS_SCHEDULE_TIME", _time),
-    Key("schedule", "misfire_grace_minutes", "LPSE_LEADS_MISFIRE_GRACE_MINUTES", _as_positive_int),
-    Key("schedule", "registry_reimport", "LPSE_LEADS_REGISTRY_REIMPORT", _reimport),
-    Key("web", "base_url", "LPSE_LEADS_WEB_BASE_URL", _base_url),
+    Key("data", "home", "LPSE_LEADS_HOME", parse.home_folder, is_path=True),
+    Key("data", "database_url", "LPSE_LEADS_DB", parse.database_url),
+    Key("crawl", "sites", "LPSE_LEADS_SITES", parse.site_list),
+    Key("crawl", "years", "LPSE_LEADS_YEARS", parse.year_list),
+    Key("crawl", "full", "LPSE_LEADS_CRAWL_FULL", parse.as_bool),
+    Key("crawl", "timeout_minutes", "LPSE_LEADS_CRAWL_TIMEOUT_MINUTES", parse.as_positive_int),
+    Key("crawl", "settings", None, parse.scrapy_settings),
+    Key("crawl", "sources", "LPSE_LEADS_SOURCES", parse.source_list),
+    Key("inaproc", "sirup_site", "LPSE_LEADS_SIRUP_SITE", parse.site_url),
+    Key("inaproc", "data_site", "LPSE_LEADS_INAPROC_SITE", parse.site_url),
+    Key("inaproc", "instansi", "LPSE_LEADS_INAPROC_INSTANSI", parse.instansi_codes),
+    Key("inaproc", "api_token", "LPSE_LEADS_INAPROC_API_TOKEN", parse.as_str),
+    Key("crawl", "contact_url", "LPSE_LEADS_CONTACT_URL", parse.contact_url),
+    Key("leads", "registry_file", "LPSE_LEADS_REGISTRY_FILE", parse.readable_file, is_path=True),
+    Key("leads", "branches_file", "LPSE_LEADS_BRANCHES_FILE", parse.readable_file, is_path=True),
+    Key("leads", "branches_replace", "LPSE_LEADS_BRANCHES_REPLACE", parse.as_bool),
+    Key("mail", "smtp_url", "LPSE_LEADS_SMTP_URL", parse.smtp_url),
+    Key("mail", "mail_from", "LPSE_LEADS_MAIL_FROM", parse.address),
+    Key("mail", "fallback_to", "LPSE_LEADS_FALLBACK_TO", parse.address),
+    Key("mail", "ops_to", "LPSE_LEADS_OPS_TO", parse.addresses),
+    Key("mail", "outbox", "LPSE_LEADS_OUTBOX", parse.optional_path, is_path=True),
+    Key("schedule", "time", "LPSE_LEADS_SCHEDULE_TIME", parse.clock_time),
+    Key("schedule", "misfire_grace_minutes", "LPSE_LEADS_MISFIRE_GRACE_MINUTES", parse.as_positive_int),
+    Key("schedule", "registry_reimport", "LPSE_LEADS_REGISTRY_REIMPORT", parse.reimport),
+    Key("web", "base_url", "LPSE_LEADS_WEB_BASE_URL", parse.base_url),
     *(
-        Key("health", item.name, f"LPSE_LEADS_HEALTH_{item.name.upper()}", _threshold)
+        Key("health", item.name, f"LPSE_LEADS_HEALTH_{item.name.upper()}", parse.threshold)
         for item in fields(Thresholds)
     ),
 )

@@ -5,7 +5,6 @@ from __future__ import annotations
 import datetime as dt
 import json
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -14,7 +13,14 @@ from crawler.refetch import is_winner_stage
 from domain.dates import JAKARTA
 from fake_spse import FakeSpse
 from lpse_leads.crawl_budget import seconds_until
-from tests.db.test_crawl_store_e2e import FAST, ROOT, SLUGS, assert_equal_to_truth, construction_truth, export
+from tests.db.test_crawl_store_e2e import (
+    ROOT,
+    SLUGS,
+    assert_equal_to_truth,
+    construction_truth,
+    crawl_command,
+    export,
+)
 
 pytestmark = pytest.mark.slow
 
@@ -22,22 +28,7 @@ pytestmark = pytest.mark.slow
 
 def _crawl(fake: FakeSpse, db_url: str, tmp_path: Path, *extra: str) -> tuple[int, dict]:
     stats = tmp_path / "stats.json"
-    cmd = [
-        sys.executable,
-        "-m",
-        "lpse_leads",
-        "crawl",
-        "--year",
-        "2026",
-        "--db",
-        db_url,
-        "--stats",
-        str(stats),
-    ]
-    for slug in SLUGS:
-        cmd += ["--site", fake.base_url(slug)]
-    for setting in FAST:
-        cmd += ["-s", setting]
+    cmd = crawl_command(fake, db_url, stats)
     done = subprocess.run([*cmd, *extra], cwd=ROOT, capture_output=True, text=True, timeout=300)
     return done.returncode, json.loads(stats.read_text(encoding="utf-8"))
 

@@ -45,22 +45,13 @@ LIST_KINDS = {"listing", "dt", "unknown_slug"}
 _CODE = re.compile(r"(\d{5,})")
 
 
-def crawl_command(fake: FakeSpse, db_url: str, stats: Path) -> list[str]:
-    cmd = [
-        sys.executable,
-        "-m",
-        "lpse_leads",
-        "crawl",
-        "--year",
-        "2026",
-        "--db",
-        db_url,
-        "--stats",
-        str(stats),
-    ]
+def crawl_command(fake: FakeSpse, db_url: str, stats: Path, settings: list[str] = FAST) -> list[str]:
+    """`lpse-leads crawl --db` of the fake's SLUGS with politeness lifted (crawler/README.md)."""
+    cmd = [sys.executable, "-m", "lpse_leads", "crawl", "--year", "2026", "--db", db_url]
+    cmd += ["--stats", str(stats)]
     for slug in SLUGS:
         cmd += ["--site", fake.base_url(slug)]
-    for setting in FAST:
+    for setting in settings:
         cmd += ["-s", setting]
     return cmd
 

@@ -21,16 +21,13 @@ import pytest
 from sqlalchemy import update
 
 from crawler.parsers import is_construction
-from dbschema import upgrade
 from fake_spse import FakeSpse
-from pipeline.db import make_engine
 from pipeline.models import HostPageLength
 from pipeline.page_lengths import page_lengths
+from tests.db.test_crawl_store_e2e import ROOT, SLUGS, crawl_command
 
 pytestmark = pytest.mark.slow
 
-ROOT = Path(__file__).resolve().parents[2]
-SLUGS = ["kota-a", "kab-b"]
 LISTS = ("tender", "non_tender", "darurat", "pencatatan", "swakelola")
 FAST = [
     "DOWNLOAD_DELAY=0",
@@ -47,23 +44,7 @@ def crawl(fake: FakeSpse, db_url: str, tmp_path: Path, *extra: str) -> tuple[dic
     """One `lpse-leads crawl --db` (subprocess): its stats, the list calls the fake answered, its output."""
     stats = tmp_path / "stats.json"
     stats.unlink(missing_ok=True)
-    cmd = [
-        sys.executable,
-        "-m",
-        "lpse_leads",
-        "crawl",
-        "--year",
-        "2026",
-        "--db",
-        db_url,
-        "--stats",
-        str(stats),
-    ]
-    cmd += [*extra, "--no-notify"]
-    for slug in SLUGS:
-        cmd += ["--site", fake.base_url(slug)]
-    for setting in FAST:
-        cmd += ["-s", setting]
+    cmd = [*crawl_command(fake, db_url, stats, FAST), *extra, "--no-notify"]
     before = len(fake.stats()["log"])
     done = subprocess.run(cmd, cwd=ROOT, capture_output=True, text=True, timeout=300)
     assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-5000:]
@@ -97,15 +78,8 @@ def construction_keys(fake: FakeSpse) -> set[tuple[str, str]]:
     return {(r["site"], r["code"]) for r in fake.truth() if is_construction(r["category"])}
 
 
-@pytest.fixture
-def migrated(db_url):
-    engine = make_engine(db_url)
-    upgrade(engine)
-    yield engine
-    engine.dispose()
 
-
-def test_the_page_length_is_learned_once_kept_and_checked_again_later(db_url, migrated, tmp_path):
+def test_the_page_length_is_learned_once_kept_and_checked_again_later(db_url, engine, tmp_path):
     with FakeSpse(slugs=SLUGS, packages=300, seed=5, year=2026) as fake:
         sizes = list_sizes(fake)
         assert max(sizes) >= 100  # a short page large enough to be worth a check call
@@ -113,7 +87,7 @@ def test_the_page_length_is_learned_once_kept_and_checked_again_later(db_url, mi
 
         stats, lists, _ = crawl(fake, db_url, tmp_path)
         assert stats.get("lpse/list_probe", 0) >= 1 and lists == len(sizes) + stats["lpse/list_probe"]
-        (found,) = page_lengths(migrated).items()
+        (found,) = page_lengths(engine).items()
         assert found[0] == host
         assert found[1]["cap"] is None and found[1]["honoured_up_to"] == max(sizes)
         assert found[1]["requested"] == 100_000
@@ -127,27 +101,27 @@ def test_the_page_length_is_learned_once_kept_and_checked_again_later(db_url, mi
         assert lists == len(sizes)  # run 2: one call per list, no check call
         assert "lpse/list_probe" not in stats
         assert stats["lpse/page_length/remembered"] == 1 and stats["lpse/page_length/trusted"] >= 1
-        assert page_lengths(migrated) == {host: found[1]}  # nothing new proven: kept as it was
+        assert page_lengths(engine) == {host: found[1]}  # nothing new proven: kept as it was
 
         stale = dt.datetime.now(dt.UTC) - dt.timedelta(days=8)
-        with migrated.begin() as connection:
+        with engine.begin() as connection:
             connection.execute(update(HostPageLength).values(checked_at=stale))
         stats, lists, _ = crawl(fake, db_url, tmp_path)
         assert stats["lpse/page_length/recheck"] == 1 and stats.get("lpse/list_probe", 0) >= 1
         assert lists == len(sizes) + stats["lpse/list_probe"]
-        again = page_lengths(migrated)[host]
+        again = page_lengths(engine)[host]
         assert again["checked_at"] > stale + dt.timedelta(days=7)
         assert again["learned_at"] == found[1]["learned_at"]  # the same behaviour, confirmed again
 
 
-def test_a_host_that_starts_capping_below_the_finding_is_noticed_no_row_lost(db_url, migrated, tmp_path):
+def test_a_host_that_starts_capping_below_the_finding_is_noticed_no_row_lost(db_url, engine, tmp_path):
     cap = 100
     with FakeSpse(slugs=SLUGS, packages=300, seed=5, year=2026) as fake:
         sizes = list_sizes(fake)
         assert len([n for n in sizes if n > cap]) >= 2  # a capping host answers them all with `cap` rows
         host = urlsplit(fake.base_url(SLUGS[0])).netloc
         crawl(fake, db_url, tmp_path)
-        assert page_lengths(migrated)[host]["honoured_up_to"] == max(sizes) > cap
+        assert page_lengths(engine)[host]["honoured_up_to"] == max(sizes) > cap
 
         fake.set_day(1)  # a new day: new packages, some of them beyond the cap
         fake.set_page_cap(cap)
@@ -155,7 +129,7 @@ def test_a_host_that_starts_capping_below_the_finding_is_noticed_no_row_lost(db_
         assert stats["lpse/page_length/changed"] == 1
         assert stats["lpse/page_length/reread"] >= 1  # a list first ended on trust is read on
         assert stored_packages(db_url) == construction_keys(fake)
-        found = page_lengths(migrated)[host]
+        found = page_lengths(engine)[host]
         assert found["cap"] == cap and found["honoured_up_to"] == 0
         # pages of `cap` rows, then a short (or empty) one
         paged = sum(-(-n // cap) + (n % cap == 0) for n in list_sizes(fake))

@@ -108,7 +108,7 @@ class PackagePages:
             yield from self._next(package)
             return
         shown = protocol.detail_tabs(kind, item.site, item.code, page, response.urljoin)
-        needed = refetch.pages_after_announcement([key for key, _ in shown])
+        needed = refetch.pages_after_announcement([key for key, _ in shown], item.contract_value is not None)
         package.todo = [(key, url) for key, url in shown if key in needed]
         yield from self._next(package)
 
@@ -137,9 +137,12 @@ class PackagePages:
         try:
             if tab == protocol.WINNERS:
                 item.winners = parse_winners(response.body)["winners"]
-            elif tab == protocol.CONTRACT:  # the signed contract replaces the offers (crawler/refetch.py)
+            elif tab == protocol.CONTRACT:
                 item.contract_winners = parse_contract(response.body)["winners"]
-                item.winners = []
+                if item.contract_winners:  # the signed contract replaces the offers (crawler/refetch.py)
+                    item.winners = []
+                elif not item.winners:  # an empty contract table: the winner is read from pemenang
+                    self._winners_instead(package)
             elif tab == protocol.REALISATION:
                 page = parse_contract(response.body)
                 item.contract_winners = page["winners"]
@@ -153,6 +156,15 @@ class PackagePages:
             yield from self._package_failed(package, f"{tab}_parse_error", exc)
             return
         yield from self._next(package)
+
+    def _winners_instead(self, package: PendingPackage) -> None:
+        """A contract tab whose table is still empty although the row shows a contract value: the
+        pemenang tab next, so the lead still names its winner (counted `lpse/contract_tab_empty`)."""
+        item = package.item
+        url = protocol.page_url(item.site, protocol.LIST_KINDS[item.list], protocol.WINNERS, item.code)
+        if url and all(key != protocol.WINNERS for key, _ in package.todo):
+            self._inc("lpse/contract_tab_empty")
+            package.todo.insert(0, (protocol.WINNERS, url))
 
     def tab_failed(self, failure: Failure) -> Iterator[Request | PackageItem]:
         """403/404 on a tab: not available, go on; a transient failure: that tab again later."""

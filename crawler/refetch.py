@@ -9,8 +9,9 @@ only what a lead needs (the lead-first record, docs/package-format.md):
 |-------------------------------------------------|----------------------------------------------|
 | a package the store does not know               | the announcement; once a winner is named,    |
 |                                                 | one winner tab (pemenangberkontrak when the  |
-|                                                 | contract is signed, else pemenang) and the   |
-|                                                 | jadwal; records: announcement and realisation|
+|                                                 | row shows a contract value, else pemenang)   |
+|                                                 | and the jadwal; records: announcement and    |
+|                                                 | realisation                                  |
 | nothing changed                                  | none                                         |
 | another pre-award stage, or a cancel/fail badge | none: the row carries the new stage and flags|
 | a winner stage, no winner and no contract stored| the winner tab (pemenang), and the jadwal    |
@@ -152,11 +153,21 @@ class Plan:
 FULL = Plan(True, reasons=("new",))
 
 
-def pages_after_announcement(shown: list[str]) -> list[str]:
+def pages_after_announcement(shown: list[str], contracted: bool) -> list[str]:
     """Of the pages a full read could follow (the announcement's tabs, then the jadwal), those a lead
-    needs: the contract tab instead of the pemenang tab once both are shown; the jadwal only once a
-    winner is named (a winner or contract tab is shown). Records keep their realisation tab."""
-    pages = [p for p in shown if not (p == WINNERS and CONTRACT in shown)]
+    needs. `contracted`: the list row carries a contract value (column 10).
+
+    The national host shows the Pemenang Berkontrak tab as soon as the winner is named, with an
+    empty table until the contract is entered (tender 10102453000, "Nilai Kontrak belum dibuat",
+    ../shared/docs/spse-protocol.md §7.6), so the row, not the tab bar, says whether a contract
+    exists: contracted, the contract tab instead of the pemenang tab; else the pemenang tab and
+    not the (empty) contract tab. The jadwal only once a winner is named (a winner or contract tab
+    is shown). Records keep their realisation tab.
+    """
+    if contracted and CONTRACT in shown:
+        pages = [p for p in shown if p != WINNERS]
+    else:
+        pages = [p for p in shown if p != CONTRACT]
     if WINNERS not in shown and CONTRACT not in shown:
         pages = [p for p in pages if p != SCHEDULE]
     return pages

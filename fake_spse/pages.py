@@ -273,7 +273,7 @@ class Site:
                         format_rupiah(w.umk) if w.umk is not None else "",
                     ],
                 }
-                for w in p.winners
+                for w in (p.winners if common["state"].contract else ())  # empty until signed
             ]
         return self.render("pemenang.html", slug, columns=columns, rows=rows, **common)
 

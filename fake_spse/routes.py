@@ -86,10 +86,8 @@ def available_tabs(p: Package, state: State) -> list[str]:
     if p.is_record:
         return ["pengumuman", "kontrak"]
     tabs = ["pengumuman", "peserta"]
-    if state.winner_named:
-        tabs.append("pemenang")
-    if state.contract:
-        tabs.append("kontrak")
+    if state.winner_named:  # Pemenang Berkontrak too, with an empty table until the contract (§7.6)
+        tabs += ["pemenang", "kontrak"]
     return tabs
 
 

@@ -118,7 +118,9 @@ def test_a_revised_schedule_is_detected_from_the_sites_clock():
 
 
 def test_after_the_announcement_a_lead_reads_one_winner_tab_and_the_schedule_only_once_named():
-    assert pages_after_announcement([WINNERS, CONTRACT, SCHEDULE]) == [CONTRACT, SCHEDULE]
-    assert pages_after_announcement([WINNERS, SCHEDULE]) == [WINNERS, SCHEDULE]
-    assert pages_after_announcement([SCHEDULE]) == []  # pre-award, cancelled or failed
-    assert pages_after_announcement([REALISATION]) == [REALISATION]  # records
+    named = [WINNERS, CONTRACT, SCHEDULE]  # the 2026 host shows both tabs once the winner is named
+    assert pages_after_announcement(named, contracted=True) == [CONTRACT, SCHEDULE]
+    assert pages_after_announcement(named, contracted=False) == [WINNERS, SCHEDULE]  # contract tab empty
+    assert pages_after_announcement([WINNERS, SCHEDULE], contracted=True) == [WINNERS, SCHEDULE]
+    assert pages_after_announcement([SCHEDULE], contracted=False) == []  # pre-award, cancelled or failed
+    assert pages_after_announcement([REALISATION], contracted=False) == [REALISATION]  # records

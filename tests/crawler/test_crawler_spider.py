@@ -293,6 +293,40 @@ def test_announcement_leads_only_to_the_tabs_it_shows_that_we_use(spider) -> Non
     assert [tab for tab, _ in winners.cb_kwargs["package"].todo] == ["jadwal"]
 
 
+BOTH_TABS = ANNOUNCEMENT.replace(
+    b'href="/kota-a/evaluasi/1001/pemenang">Pemenang</a></li>',
+    b'href="/kota-a/evaluasi/1001/pemenang">Pemenang</a></li>\n<li class="nav-item"><a class="nav-link" '
+    b'href="/kota-a/evaluasi/1001/pemenangberkontrak">Pemenang Berkontrak</a></li>',
+)
+EMPTY_CONTRACT = b"""<html><body><div id="main"><div class="content"><table class="table table-sm">
+<tr><th class="bgwarning">Nama Tender</th><td>Pembangunan Jalan</td></tr>
+<tr><td colspan="2"><table class="table table-sm"><tr><th>Nama Pemenang</th><th>Alamat</th><th>NPWP</th>
+<th>Harga Kontrak</th><th>Nilai PDN</th><th>Nilai UMK</th></tr></table></td></tr>
+</table></div></div></body></html>"""
+
+
+def test_without_a_contract_value_the_pemenang_tab_is_read_not_the_empty_contract_tab(spider) -> None:
+    """The 2026 host shows Pemenang Berkontrak (empty) once a winner is named: the row, not the tab
+    bar, says whether a contract exists."""
+    (winners,) = follow(announcement_request(spider, "Nilai Kontrak belum dibuat"), BOTH_TABS)
+    assert winners.url == f"{SITE}/evaluasi/1001/pemenang"
+    assert [tab for tab, _ in winners.cb_kwargs["package"].todo] == ["jadwal"]
+
+
+def test_with_a_contract_value_the_contract_tab_is_read_instead_of_pemenang(spider) -> None:
+    (contract,) = follow(announcement_request(spider), BOTH_TABS)
+    assert contract.url == f"{SITE}/evaluasi/1001/pemenangberkontrak"
+    assert [tab for tab, _ in contract.cb_kwargs["package"].todo] == ["jadwal"]
+
+
+def test_an_empty_contract_table_sends_the_crawler_to_the_pemenang_tab(spider, crawler) -> None:
+    (contract,) = follow(announcement_request(spider), BOTH_TABS)
+    (winners,) = follow(contract, EMPTY_CONTRACT)
+    assert winners.url == f"{SITE}/evaluasi/1001/pemenang"
+    assert [tab for tab, _ in winners.cb_kwargs["package"].todo] == ["jadwal"]
+    assert crawler.stats.get_value("lpse/contract_tab_empty") == 1
+
+
 def test_missing_tabs_do_not_fail_the_package(spider, crawler) -> None:
     (winners,) = follow(announcement_request(spider), ANNOUNCEMENT)
     (schedule,) = fail(winners, ErrorPage("not_found", winners.url))

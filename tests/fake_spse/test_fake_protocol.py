@@ -8,6 +8,7 @@ import urllib.request
 
 import pytest
 
+from crawler.parsers import parse_contract
 from fake_spse import FakeSpse
 from tests.fake_spse.spse_client import Client
 
@@ -136,6 +137,18 @@ def test_tab_bar_lists_only_present_tabs(fake, client):
     open_tender = next(r for r in _truth(fake, "tender") if not r["winners"] and not r["contract_winners"])
     _, text = client.get(f"/lelang/{open_tender['code']}/pengumumanlelang")
     assert re.findall(r'<a class="nav-link[^"]*" href="[^"]+">([^<]+)</a>', text) == ["Pengumuman", "Peserta"]
+
+
+def test_contract_tab_shown_empty_once_the_winner_is_named(fake, client):
+    """As tender 10102453000 on the national host ("Nilai Kontrak belum dibuat"): the Pemenang
+    Berkontrak tab is in the bar once the winner is named, its table empty until the contract."""
+    record = next(r for r in _truth(fake, "tender") if r["winners"] and "contract_value" not in r)
+    _, text = client.get(f"/lelang/{record['code']}/pengumumanlelang")
+    labels = re.findall(r'<a class="nav-link[^"]*" href="[^"]+">([^<]+)</a>', text)
+    assert labels == ["Pengumuman", "Peserta", "Pemenang", "Pemenang Berkontrak"]
+    status, text = client.get(f"/evaluasi/{record['code']}/pemenangberkontrak")
+    assert status == 200 and "<th>Harga Kontrak</th>" in text
+    assert parse_contract(text.encode())["winners"] == []
 
 
 def test_filled_contract_table(fake, client):

@@ -58,6 +58,22 @@ def chromium(width: int = 1280, height: int = 900) -> Iterator:
         driver.quit()
 
 
+def click_and_wait(driver, element, timeout: float = 20) -> str:
+    """Click a link or a submit button and wait until the page it leads to (after redirects) has
+    replaced this one; its URL. Selenium's click does not always wait for the navigation, so a URL
+    read right after it may still be the old page's."""
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support import expected_conditions as ec
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    page = driver.find_element(By.TAG_NAME, "html")
+    element.click()
+    wait = WebDriverWait(driver, timeout)
+    wait.until(ec.staleness_of(page))
+    wait.until(lambda d: d.execute_script("return document.readyState") == "complete")
+    return driver.current_url
+
+
 def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))

@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.web.browser import chromium, served
+from tests.web.browser import chromium, click_and_wait, served
 from tests.web.conftest import PASSWORD, PEOPLE, World
 
 NOTE = "Telepon PPK Dinas PU, SPK dikirim besok"
@@ -50,8 +50,8 @@ def test_officer_marks_a_lead_contacted_in_the_browser(world: World, tmp_path: P
         full_page_screenshot(driver, shots / "login-phone.png", 412)
         driver.find_element(By.ID, "email").send_keys(PEOPLE["officer_a"][0])
         driver.find_element(By.ID, "password").send_keys(PASSWORD)
-        driver.find_element(By.CSS_SELECTOR, "form button[type=submit]").click()
-        assert driver.current_url == f"{base}/leads"
+        submit = driver.find_element(By.CSS_SELECTOR, "form button[type=submit]")
+        assert click_and_wait(driver, submit) == f"{base}/leads"
         header = driver.find_element(By.TAG_NAME, "h1").text
         assert header == "Lead Kantor cabang KC-A"
         links = driver.find_elements(By.CSS_SELECTOR, "table.list tbody a")
@@ -60,16 +60,15 @@ def test_officer_marks_a_lead_contacted_in_the_browser(world: World, tmp_path: P
         # the phone layout shows cards: the table header is hidden
         assert not driver.find_element(By.CSS_SELECTOR, "table.list thead").is_displayed()
         title = links[0].text
-        links[0].click()
+        lead_url = click_and_wait(driver, links[0])
         assert driver.find_element(By.TAG_NAME, "h1").text == title
-        lead_url = driver.current_url
         lead_id = int(lead_url.rsplit("/", 1)[1])
         Select(driver.find_element(By.CSS_SELECTOR, "form.actions select[name=status]")).select_by_value(
             "contacted"
         )
         driver.find_element(By.CSS_SELECTOR, "form.actions input[name=note]").send_keys(NOTE)
-        driver.find_element(By.CSS_SELECTOR, "form.actions button[type=submit]").click()
-        assert driver.current_url == f"{lead_url}?saved=1"
+        save = driver.find_element(By.CSS_SELECTOR, "form.actions button[type=submit]")
+        assert click_and_wait(driver, save) == f"{lead_url}?saved=1"
         history = driver.find_element(By.ID, "history").text
         assert NOTE in history and "Baru → Dihubungi" in history and PEOPLE["officer_a"][0] in history
         full_page_screenshot(driver, shots / "lead-phone.png", 412)

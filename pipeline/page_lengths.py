@@ -14,25 +14,15 @@ from typing import Any
 from sqlalchemy import Engine, insert, select, update
 
 from crawler.paging import Learned
-from dbschema import ensure_schema
-from pipeline.db import make_engine
 from pipeline.models import HostPageLength
-from pipeline.state import DB_SETTING
+from pipeline.state import read_crawl_database
 
 _COLUMNS = ("requested", "cap", "honoured_up_to", "learned_at", "checked_at")
 
 
 def load_page_lengths(settings: Any, hosts: list[str]) -> dict[str, dict[str, Any]]:
     """`{host: finding}` of the given hosts from the crawl's database; empty without one."""
-    url = settings.get(DB_SETTING)
-    if not url:
-        return {}
-    engine = make_engine(url, immediate=False)
-    try:
-        ensure_schema(engine)
-        return page_lengths(engine, hosts)
-    finally:
-        engine.dispose()
+    return read_crawl_database(settings, lambda engine: page_lengths(engine, hosts), {})
 
 
 def page_lengths(engine: Engine, hosts: list[str] | None = None) -> dict[str, dict[str, Any]]:

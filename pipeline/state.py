@@ -7,10 +7,10 @@ whose write never committed has no fingerprint here and is fetched again.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from typing import Any
+from collections.abc import Callable, Mapping
+from typing import Any, TypeVar
 
-from sqlalchemy import select
+from sqlalchemy import Engine, select
 
 from dbschema import ensure_schema
 from pipeline.db import make_engine
@@ -21,19 +21,28 @@ from pipeline.rebuild import package_query, rebuild_records
 DB_SETTING = "LPSE_LEADS_DB"
 #: The Scrapy setting that forces a full crawl (ignore stored fingerprints).
 FULL_SETTING = "LPSE_FULL"
+T = TypeVar("T")
+
+
+def read_crawl_database(settings: Any, read: Callable[[Engine], T], default: T) -> T:
+    """`read(engine)` on the crawl's database (`DB_SETTING`), through a short-lived engine whose
+    schema is checked first; `default` when the crawl has no database."""
+    url = settings.get(DB_SETTING)
+    if not url:
+        return default
+    engine = make_engine(url, immediate=False)
+    try:
+        ensure_schema(engine)
+        return read(engine)
+    finally:
+        engine.dispose()
 
 
 def load_fingerprints(settings: Any, sites: list[str]) -> Mapping[tuple[str, str], str]:
     """Stored fingerprints of the given sites' packages; empty without a database or for a full crawl."""
-    url = settings.get(DB_SETTING)
-    if not url or settings.getbool(FULL_SETTING):
+    if settings.getbool(FULL_SETTING):
         return {}
-    engine = make_engine(url, immediate=False)
-    try:
-        ensure_schema(engine)
-        return fingerprints(engine, sites)
-    finally:
-        engine.dispose()
+    return read_crawl_database(settings, lambda engine: fingerprints(engine, sites), {})
 
 
 def fingerprints(engine: Any, sites: list[str]) -> dict[tuple[str, str], str]:

@@ -12,7 +12,6 @@ from __future__ import annotations
 import datetime as dt
 import json
 import subprocess
-import sys
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
@@ -24,7 +23,7 @@ from crawler.parsers import is_construction
 from fake_spse import FakeSpse
 from pipeline.models import HostPageLength
 from pipeline.page_lengths import page_lengths
-from tests.db.test_crawl_store_e2e import ROOT, SLUGS, crawl_command
+from tests.db.test_crawl_store_e2e import ROOT, SLUGS, crawl_command, export
 
 pytestmark = pytest.mark.slow
 
@@ -63,15 +62,7 @@ def list_sizes(fake: FakeSpse) -> list[int]:
 
 
 def stored_packages(db_url: str) -> set[tuple[str, str]]:
-    done = subprocess.run(
-        [sys.executable, "-m", "lpse_leads", "packages", "export", "--format", "jsonl", "--db", db_url],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
-    assert done.returncode == 0, done.stderr
-    return {(r["site"], r["code"]) for r in map(json.loads, done.stdout.splitlines())}
+    return {(r["site"], r["code"]) for r in export(db_url)}
 
 
 def construction_keys(fake: FakeSpse) -> set[tuple[str, str]]:

@@ -14,7 +14,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from crawler import protocol
-from crawler.refetch import is_winner_stage
+from crawler.refetch import is_winner_stage, pages_after_announcement
 
 #: Stage texts of a package that ended without a winner (cancelled or failed).
 _FAILED_WORDS = ("batal", "gagal", "dibatalkan", "ditutup")
@@ -39,20 +39,16 @@ def stage_class(row: Mapping[str, Any]) -> str:
 def row_requests(kind: protocol.ListKind, row: Mapping[str, Any]) -> tuple[str, ...]:
     """The detail pages the crawler requests to read this row's package, announcement first.
 
-    Tender and non tender (crawler/refetch.py, the lead-first record): the announcement; once a
-    winner is named, the pemenang tab, or the pemenangberkontrak tab instead once a contract is
-    signed, and the jadwal. Records (darurat, pencatatan): the announcement and the realisation
-    page (an emergency purchase is published after the work is ordered).
+    The announcement's tab bar predicted from the row (the 2026 host shows Pemenang and Pemenang
+    Berkontrak once a winner is named; records show their realisation tab), filtered by the same
+    rule the crawl follows after reading it (`refetch.pages_after_announcement`).
     """
+    if kind.schedule_path is None:  # records: announcement and realisation
+        return ("announcement", protocol.REALISATION)
     stage = stage_class(row)
-    pages = ["announcement"]
-    if kind.schedule_path is None:  # records
-        return (*pages, protocol.REALISATION)
-    if stage == "winner":
-        pages += [protocol.WINNERS, protocol.SCHEDULE]
-    elif stage == "contract":
-        pages += [protocol.CONTRACT, protocol.SCHEDULE]
-    return tuple(pages)
+    named = stage in ("winner", "contract")
+    shown = [protocol.WINNERS, protocol.CONTRACT, protocol.SCHEDULE] if named else [protocol.SCHEDULE]
+    return ("announcement", *pages_after_announcement(shown, stage == "contract"))
 
 
 def plan_from_stats(stats: Mapping[str, Any], rate_per_second: float | None) -> dict[str, Any]:
